@@ -1,0 +1,184 @@
+"""The JSON network file format.
+
+A network file is one JSON object::
+
+    {
+      "format": "expressivity-network",      (optional)
+      "version": 1,                          (optional)
+      "kind": "exact" | "float",             (optional; inferred otherwise)
+      "input_dim": 2,
+      "layers": [
+        {"weight": [["1", "-1"], ["0", "1"], ["0", "-1"]], "bias": ["0", "0", "0"], "activation": "relu"},
+        {"weight": [["1", "1", "-1"]], "bias": ["0"], "activation": "linear"}
+      ]
+    }
+
+Numbers are either JSON numbers (a *float* network) or strings ``"p/q"``, ``"3"`` or
+``"1.25"`` (an *exact* network, read as rationals).  In an exact file, plain JSON integers
+are also accepted; non-integral JSON numbers are rejected, because they would silently turn
+a float into a rational.  Without ``"kind"`` a file is exact when it contains any string
+number and float otherwise.  Every error names the offending field, e.g.
+``layers[1].weight[0][2]``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import ExpressivityError, NetworkFileError
+from ..numbers import NumberKind, format_fraction, to_fraction
+from .network import Layer, ReLUNetwork
+
+__all__ = ["load_network", "save_network", "network_from_dict", "network_to_dict", "FORMAT_NAME", "FORMAT_VERSION"]
+
+FORMAT_NAME = "expressivity-network"
+FORMAT_VERSION = 1
+_KNOWN_KEYS = {"format", "version", "kind", "input_dim", "layers", "name", "description", "metadata"}
+_LAYER_KEYS = {"weight", "bias", "activation"}
+
+
+def _has_string_number(obj: Any) -> bool:
+    if isinstance(obj, str):
+        return True
+    if isinstance(obj, list):
+        return any(_has_string_number(v) for v in obj)
+    return False
+
+
+def _read_number(v: Any, kind: NumberKind, where: str) -> Any:
+    if isinstance(v, bool) or v is None or isinstance(v, (list, dict)):
+        raise NetworkFileError(f"{where}: expected a number, got {json.dumps(v)}")
+    if kind == "exact":
+        if isinstance(v, float):
+            if not v.is_integer():
+                raise NetworkFileError(
+                    f"{where}: the float {v!r} appears in an exact network; write it as a string like \"p/q\""
+                )
+            v = int(v)
+        try:
+            return to_fraction(v, where=where)
+        except ExpressivityError as exc:
+            raise NetworkFileError(str(exc)) from None
+    if isinstance(v, str):
+        raise NetworkFileError(f"{where}: the string {v!r} appears in a float network (\"kind\": \"float\")")
+    f = float(v)
+    if not math.isfinite(f):
+        raise NetworkFileError(f"{where}: {v!r} is not finite")
+    return f
+
+
+def _read_vector(v: Any, kind: NumberKind, where: str) -> list[Any]:
+    if not isinstance(v, list):
+        raise NetworkFileError(f"{where}: expected a list of numbers, got {type(v).__name__}")
+    return [_read_number(x, kind, f"{where}[{i}]") for i, x in enumerate(v)]
+
+
+def network_from_dict(data: Any) -> ReLUNetwork:
+    """Build a :class:`ReLUNetwork` from the parsed JSON object (see module docstring)."""
+    if not isinstance(data, dict):
+        raise NetworkFileError(f"a network file must hold a JSON object, got {type(data).__name__}")
+    unknown = set(data) - _KNOWN_KEYS
+    if unknown:
+        raise NetworkFileError(f"unknown top-level field(s) {sorted(unknown)}; allowed: {sorted(_KNOWN_KEYS)}")
+    if "format" in data and data["format"] != FORMAT_NAME:
+        raise NetworkFileError(f"format: expected {FORMAT_NAME!r}, got {data['format']!r}")
+    if "version" in data and data["version"] != FORMAT_VERSION:
+        raise NetworkFileError(f"version: this toolkit reads version {FORMAT_VERSION}, got {data['version']!r}")
+    if "input_dim" not in data:
+        raise NetworkFileError("input_dim: missing (the number of network inputs)")
+    d = data["input_dim"]
+    if isinstance(d, bool) or not isinstance(d, int) or d < 1:
+        raise NetworkFileError(f"input_dim: expected a positive integer, got {json.dumps(d)}")
+    layers_raw = data.get("layers")
+    if not isinstance(layers_raw, list) or not layers_raw:
+        raise NetworkFileError("layers: expected a non-empty list of layer objects")
+    kind = data.get("kind")
+    if kind is None:
+        kind = "exact" if _has_string_number([[l.get("weight"), l.get("bias")] for l in layers_raw if isinstance(l, dict)]) else "float"
+    if kind not in ("exact", "float"):
+        raise NetworkFileError(f"kind: expected 'exact' or 'float', got {kind!r}")
+    layers = []
+    prev = d
+    for i, raw in enumerate(layers_raw):
+        where = f"layers[{i}]"
+        if not isinstance(raw, dict):
+            raise NetworkFileError(f"{where}: expected an object with weight, bias, activation")
+        unknown = set(raw) - _LAYER_KEYS
+        if unknown:
+            raise NetworkFileError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(_LAYER_KEYS)}")
+        if "weight" not in raw:
+            raise NetworkFileError(f"{where}.weight: missing")
+        w_raw = raw["weight"]
+        if not isinstance(w_raw, list) or not w_raw:
+            raise NetworkFileError(f"{where}.weight: expected a non-empty list of rows")
+        rows = [_read_vector(r, kind, f"{where}.weight[{j}]") for j, r in enumerate(w_raw)]
+        for j, r in enumerate(rows):
+            if len(r) != prev:
+                raise NetworkFileError(
+                    f"{where}.weight[{j}]: has {len(r)} entries but the layer input has {prev} values"
+                )
+        out = len(rows)
+        if "bias" in raw:
+            b = _read_vector(raw["bias"], kind, f"{where}.bias")
+            if len(b) != out:
+                raise NetworkFileError(f"{where}.bias: has {len(b)} entries but weight has {out} rows")
+        else:
+            b = [to_fraction(0) if kind == "exact" else 0.0] * out
+        act = raw.get("activation", "relu")
+        if act not in ("relu", "linear"):
+            raise NetworkFileError(f"{where}.activation: expected 'relu' or 'linear', got {act!r}")
+        dtype = object if kind == "exact" else np.float64
+        layers.append(Layer(np.array(rows, dtype=dtype), np.array(b, dtype=dtype), act, kind))
+        prev = out
+    return ReLUNetwork(d, tuple(layers))
+
+
+def network_to_dict(net: ReLUNetwork) -> dict[str, Any]:
+    """The JSON-ready object for ``net``: strings ``"p/q"`` when exact, numbers when float."""
+    fmt = format_fraction if net.kind == "exact" else float
+
+    def conv(a: np.ndarray) -> Any:
+        if a.ndim == 1:
+            return [fmt(v) for v in a]
+        return [conv(r) for r in a]
+
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "kind": net.kind,
+        "input_dim": net.input_dim,
+        "layers": [
+            {"weight": conv(layer.weight), "bias": conv(layer.bias), "activation": layer.activation}
+            for layer in net.layers
+        ],
+    }
+
+
+def load_network(path: str | PathLike[str]) -> ReLUNetwork:
+    """Read a network file; malformed files raise :class:`NetworkFileError` naming the field."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise NetworkFileError(f"{p}: cannot read network file ({exc.strerror or exc})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NetworkFileError(f"{p}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    try:
+        return network_from_dict(data)
+    except NetworkFileError as exc:
+        raise NetworkFileError(f"{p}: {exc}") from None
+
+
+def save_network(net: ReLUNetwork, path: str | PathLike[str]) -> Path:
+    """Write ``net`` as a network file (exact rationals as strings, floats as JSON numbers)."""
+    p = Path(path)
+    p.write_text(json.dumps(network_to_dict(net), indent=1) + "\n", encoding="utf-8")
+    return p

@@ -1,0 +1,1 @@
+"""Claim modules, one per research thread; every module here is imported by the registry."""

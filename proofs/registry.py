@@ -1,0 +1,251 @@
+"""The claim registry: every checked statement of the toolkit, with its method and source.
+
+A *claim* is a one-line mathematical statement from a paper together with a check.  Checks are
+plain functions registered with :func:`claim`; they receive ``full`` (quick or full mode) and
+return a :class:`Outcome`.  :func:`run_claim` times the check and turns its outcome (or any
+exception it raises) into a :class:`Verdict`.
+
+Methods, as the project's standards define them:
+
+* ``exact``    -- rational/integer arithmetic, or a certificate re-checked exactly;
+* ``symbolic`` -- a sympy identity;
+* ``numeric``  -- floating point with a stated tolerance (never called a proof).
+
+Claim modules live in :mod:`proofs.claims` (one per research thread) and are imported on
+first use of the registry.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import pkgutil
+import re
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Literal, Mapping
+
+from expressivity.exceptions import ClaimError, UnknownNameError
+
+__all__ = [
+    "METHODS",
+    "VERDICTS",
+    "Claim",
+    "Outcome",
+    "Verdict",
+    "claim",
+    "all_claims",
+    "get_claim",
+    "select_claims",
+    "run_claim",
+    "run_claims",
+]
+
+Method = Literal["exact", "symbolic", "numeric"]
+VerdictName = Literal["verified", "refuted", "error"]
+METHODS: tuple[str, ...] = ("exact", "symbolic", "numeric")
+VERDICTS: tuple[str, ...] = ("verified", "refuted", "error")
+_ID_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check returns: did the statement hold, with a human line and data."""
+
+    holds: bool
+    details: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A registered claim.
+
+    Attributes
+    ----------
+    id : str
+        Dotted identifier, e.g. ``relu.max5.two_hidden_layers``.
+    statement : str
+        The claim in one line.
+    source : str
+        Paper and theorem, e.g. ``"HBDSS Lemma 2.9"``.
+    method : {"exact", "symbolic", "numeric"}
+    check : callable
+        ``check(full: bool) -> Outcome``.
+    has_full : bool
+        Whether ``full=True`` does more than the quick mode.
+    """
+
+    id: str
+    statement: str
+    source: str
+    method: Method
+    check: Callable[[bool], Outcome]
+    has_full: bool = False
+
+    def run(self, *, full: bool = False) -> "Verdict":
+        return run_claim(self, full=full)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result of running one claim."""
+
+    id: str
+    method: Method
+    verdict: VerdictName
+    details: str
+    seconds: float
+    full: bool
+    statement: str = ""
+    source: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == "verified"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "statement": self.statement,
+            "source": self.source,
+            "method": self.method,
+            "verdict": self.verdict,
+            "details": self.details,
+            "seconds": round(self.seconds, 4),
+            "mode": "full" if self.full else "quick",
+            "data": _jsonable(self.data),
+        }
+
+
+def _jsonable(obj: Any) -> Any:
+    from fractions import Fraction
+
+    if isinstance(obj, Mapping):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, Fraction):
+        return str(obj)
+    if isinstance(obj, (bool, int, float, str)) or obj is None:
+        return obj
+    try:
+        import numpy as np
+
+        if isinstance(obj, np.generic):
+            return obj.item()
+        if isinstance(obj, np.ndarray):
+            return _jsonable(obj.tolist())
+    except ImportError:  # pragma: no cover
+        pass
+    return str(obj)
+
+
+_REGISTRY: dict[str, Claim] = {}
+_LOADED = False
+
+
+def claim(id: str, *, statement: str, source: str, method: Method, has_full: bool = False) -> Callable:
+    """Decorator registering ``check(full: bool) -> Outcome`` as a claim.
+
+    Examples
+    --------
+    >>> from proofs.registry import claim, Outcome
+    >>> @claim("demo.one_plus_one", statement="1 + 1 = 2", source="arithmetic", method="exact")
+    ... def _check(full):
+    ...     return Outcome(1 + 1 == 2, "computed in integers")
+    """
+    if not _ID_RE.match(id):
+        raise ClaimError(f"claim id {id!r} must be dotted lower-case words, e.g. 'relu.max5.two_hidden_layers'")
+    if method not in METHODS:
+        raise ClaimError(f"claim {id}: method must be one of {METHODS}, got {method!r}")
+    if not statement or not source:
+        raise ClaimError(f"claim {id}: statement and source are required")
+
+    def register(fn: Callable[[bool], Outcome]) -> Callable[[bool], Outcome]:
+        if id in _REGISTRY and _REGISTRY[id].check.__qualname__ != fn.__qualname__:
+            raise ClaimError(f"claim id {id!r} is registered twice")
+        _REGISTRY[id] = Claim(id, statement, source, method, fn, has_full)
+        return fn
+
+    return register
+
+
+def _load() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    import proofs.claims as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"proofs.claims.{info.name}")
+    _LOADED = True
+
+
+def all_claims() -> list[Claim]:
+    """Every registered claim, sorted by id."""
+    _load()
+    return [_REGISTRY[k] for k in sorted(_REGISTRY)]
+
+
+def get_claim(id: str) -> Claim:
+    _load()
+    try:
+        return _REGISTRY[id]
+    except KeyError:
+        raise UnknownNameError(f"no claim with id {id!r}; 'expressivity list' shows them") from None
+
+
+def select_claims(patterns: Iterable[str] = ()) -> list[Claim]:
+    """Claims whose id matches any of the glob ``patterns`` (all claims when empty).
+
+    A pattern without glob characters also matches as a prefix of dotted ids
+    (``relu`` selects ``relu.*``).  A pattern that matches nothing raises.
+    """
+    claims = all_claims()
+    patterns = list(patterns)
+    if not patterns:
+        return claims
+    chosen: dict[str, Claim] = {}
+    for pat in patterns:
+        hits = [
+            c for c in claims
+            if fnmatch.fnmatchcase(c.id, pat) or (not any(ch in pat for ch in "*?[") and (c.id == pat or c.id.startswith(pat + ".")))
+        ]
+        if not hits:
+            raise UnknownNameError(f"no claim matches {pat!r}; 'expressivity list' shows the ids")
+        for c in hits:
+            chosen[c.id] = c
+    return [chosen[k] for k in sorted(chosen)]
+
+
+def run_claim(c: Claim, *, full: bool = False) -> Verdict:
+    """Run one claim's check and return its :class:`Verdict` (never raises for check failures)."""
+    t0 = time.perf_counter()
+    try:
+        out = c.check(full)
+        if not isinstance(out, Outcome):
+            raise ClaimError(f"check of {c.id} returned {type(out).__name__}, expected Outcome")
+        verdict: VerdictName = "verified" if out.holds else "refuted"
+        details, data = out.details, out.data
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # a failing check is reported, not propagated
+        verdict = "error"
+        details = f"{type(exc).__name__}: {exc}"
+        data = {"traceback": traceback.format_exc(limit=6)}
+    return Verdict(c.id, c.method, verdict, details, time.perf_counter() - t0, full, c.statement, c.source, data)
+
+
+def run_claims(claims: Iterable[Claim], *, full: bool = False, on_result: Callable[[Verdict], None] | None = None) -> list[Verdict]:
+    """Run claims in order; ``on_result`` is called after each (for progress output)."""
+    out = []
+    for c in claims:
+        v = run_claim(c, full=full)
+        out.append(v)
+        if on_result is not None:
+            on_result(v)
+    return out
