@@ -16,7 +16,7 @@ def as_rng(seed: int | np.random.Generator | np.random.SeedSequence | None) -> n
 
     Examples
     --------
-    >>> as_rng(0).integers(10) == as_rng(0).integers(10)
+    >>> bool(as_rng(0).integers(10) == as_rng(0).integers(10))
     True
     """
     if isinstance(seed, np.random.Generator):
