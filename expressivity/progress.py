@@ -34,7 +34,8 @@ class Progress:
         self.done = 0
         self.extra = ""
         self._t0 = time.perf_counter()
-        self._last = -float("inf")
+        self._last = self._t0  # first line after `every` seconds: quick runs stay quiet
+        self._emitted_at = -1  # value of `done` at the last printed line
 
     def __enter__(self) -> "Progress":
         return self
@@ -62,8 +63,10 @@ class Progress:
         if self.extra:
             msg += f" [{self.extra}]"
         print(msg, file=self.stream, flush=True)
+        self._emitted_at = self.done
 
     def close(self) -> None:
-        if self.enabled and self.done:
+        # the final state is printed once, unless the last update already printed it
+        if self.enabled and self.done and self._emitted_at != self.done:
             self._emit(time.perf_counter())
             self.enabled = False

@@ -101,10 +101,17 @@ class Verdict:
     statement: str = ""
     source: str = ""
     data: Mapping[str, Any] = field(default_factory=dict)
+    has_full: bool = False
 
     @property
     def ok(self) -> bool:
         return self.verdict == "verified"
+
+    @property
+    def scope(self) -> str:
+        """``"complete"`` when the whole statement was checked; ``"partial"`` for the quick
+        mode of a claim that has a full mode (its details say which instances were checked)."""
+        return "partial" if (self.has_full and not self.full) else "complete"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -116,6 +123,7 @@ class Verdict:
             "details": self.details,
             "seconds": round(self.seconds, 4),
             "mode": "full" if self.full else "quick",
+            "scope": self.scope,
             "data": _jsonable(self.data),
         }
 
@@ -237,7 +245,7 @@ def run_claim(c: Claim, *, full: bool = False) -> Verdict:
         verdict = "error"
         details = f"{type(exc).__name__}: {exc}"
         data = {"traceback": traceback.format_exc(limit=6)}
-    return Verdict(c.id, c.method, verdict, details, time.perf_counter() - t0, full, c.statement, c.source, data)
+    return Verdict(c.id, c.method, verdict, details, time.perf_counter() - t0, full, c.statement, c.source, data, c.has_full)
 
 
 def run_claims(claims: Iterable[Claim], *, full: bool = False, on_result: Callable[[Verdict], None] | None = None) -> list[Verdict]:

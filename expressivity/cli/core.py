@@ -25,12 +25,17 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             print(f"  {v.verdict:<8} {v.id} ({v.seconds:.2f} s)", file=sys.stderr, flush=True)
 
     verdicts = run_claims(claims, full=args.full, on_result=show)
-    print_table(["id", "method", "verdict", "seconds"], [(v.id, v.method, v.verdict, f"{v.seconds:.2f}") for v in verdicts], stream=out)
+    print_table(["id", "method", "verdict", "scope", "seconds"],
+                [(v.id, v.method, v.verdict, v.scope, f"{v.seconds:.2f}") for v in verdicts], stream=out)
     for v in verdicts:
         if not v.ok or args.verbose:
             print(f"\n{v.id}: {v.verdict} -- {v.details}", file=out)
     counts = {k: sum(v.verdict == k for v in verdicts) for k in ("verified", "refuted", "error")}
     total = sum(v.seconds for v in verdicts)
+    partial = sum(v.scope == "partial" for v in verdicts)
+    if partial:
+        print(f"\n{partial} claim(s) ran in quick mode and checked part of their statement (see details); "
+              "--full checks all of it.", file=out)
     print(f"\n{counts['verified']} verified, {counts['refuted']} refuted, {counts['error']} errors in {total:.1f} s", file=out)
     write_json(args.json, {"mode": mode, "summary": counts, "claims": [v.to_json() for v in verdicts]})
     return 0 if counts["refuted"] == counts["error"] == 0 else 1

@@ -1,7 +1,15 @@
-"""ReLU networks: exact and float networks, network files; later MAX_n, braid fan, polytopes."""
+"""ReLU networks: exact and float networks, network files, MAX_n constructions and their exact
+verification, the braid arrangement, certificates, Newton polytopes and lattice parity."""
 
 from .network import Activation, Layer, ReLUNetwork
 from .network_io import load_network, network_from_dict, network_to_dict, save_network
+from .certificates import Certificate, Template, check_certificate, ruess_max6_certificate, search_certificate
+from .conformity import braid_coefficients, h_conformity, in_V, restrict_input
+from .depth_bounds import depth_bound_table, depth_bounds
+from .lattice import convex_hull, in_Qk, normalized_volume
+from .max_networks import max_log3_network, max_network, max_ruess_network, max_tree_network
+from .newton import evaluate_pair, newton_pair
+from .verify_max import MaxCheck, verify_computes_max
 
 __all__ = [
     "Activation",
@@ -11,4 +19,26 @@ __all__ = [
     "save_network",
     "network_from_dict",
     "network_to_dict",
+    "Certificate",
+    "Template",
+    "check_certificate",
+    "ruess_max6_certificate",
+    "search_certificate",
+    "braid_coefficients",
+    "h_conformity",
+    "in_V",
+    "restrict_input",
+    "depth_bound_table",
+    "depth_bounds",
+    "convex_hull",
+    "in_Qk",
+    "normalized_volume",
+    "max_log3_network",
+    "max_network",
+    "max_ruess_network",
+    "max_tree_network",
+    "evaluate_pair",
+    "newton_pair",
+    "MaxCheck",
+    "verify_computes_max",
 ]

@@ -98,3 +98,12 @@ def test_console_script_runs():
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "1 verified, 0 refuted, 0 errors" in proc.stdout
+
+
+def test_quick_mode_of_a_claim_with_full_mode_is_reported_partial(tmp_path):
+    out = tmp_path / "v.json"
+    assert main(["verify", "relu.max_tree.log2_hidden_layers", "relu.braid.phi_separates_max5", "-q", "--json", str(out)]) == 0
+    scopes = {c["id"]: c["scope"] for c in json.loads(out.read_text())["claims"]}
+    assert scopes == {"relu.max_tree.log2_hidden_layers": "partial", "relu.braid.phi_separates_max5": "complete"}
+    assert main(["verify", "relu.max_tree.log2_hidden_layers", "--full", "-q", "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["claims"][0]["scope"] == "complete"

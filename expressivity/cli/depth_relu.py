@@ -1,0 +1,149 @@
+"""``expressivity depth max | check | hconform | certificate | bounds`` (ReLU depth thread)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..exceptions import CertificateError, InvalidInputError
+from ._common import add_json_option, print_table, write_json
+
+__all__ = ["register"]
+
+GROUP_HELP = "ReLU depth: MAX_n networks, exact checks, H-conformity, HBDSS MIP"
+
+
+def _cmd_max(args: argparse.Namespace) -> int:
+    from ..relu.max_networks import max_network
+    from ..relu.network_io import save_network
+
+    net = max_network(args.n, args.construction)
+    if args.out:
+        save_network(net, args.out)
+    summary = {"n": args.n, "construction": args.construction, "hidden_layers": net.hidden_layers,
+               "widths": list(net.widths), "neurons": net.num_neurons, "out": args.out}
+    if args.json:
+        write_json(args.json, summary)
+    else:
+        print(f"MAX_{args.n} ({args.construction}): {net.hidden_layers} hidden layers, widths {net.widths}, "
+              f"{net.num_neurons} neurons" + (f" -> {args.out}" if args.out else ""))
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from ..relu.network_io import load_network
+    from ..relu.verify_max import verify_computes_max
+
+    net = load_network(args.network)
+    if args.max != net.input_dim:
+        raise InvalidInputError(f"--max {args.max} but the network has {net.input_dim} inputs; "
+                                "max{x1..xN} needs exactly N inputs")
+    res = verify_computes_max(net, max_cones=args.max_cones, progress=not args.json)
+    if args.json:
+        write_json(args.json, {"network": args.network, "hidden_layers": net.hidden_layers,
+                               "neurons": net.num_neurons, **res.to_json()})
+    elif res.computes_max:
+        print(f"{args.network}: computes max{{x1..x{res.n}}} exactly (method: {res.method}; "
+              f"{res.cones} cones, {res.rays} rays, {res.seconds:.2f} s)")
+    else:
+        pt = ", ".join(str(v) for v in res.counterexample)
+        print(f"{args.network}: does NOT compute max{{x1..x{res.n}}}: at x = ({pt}) the network gives "
+              f"{res.network_value}, the max is {res.max_value}")
+    return 0 if res.computes_max else 1
+
+
+def _cmd_hconform(args: argparse.Namespace) -> int:
+    from ..relu.conformity import h_conformity
+    from ..relu.network_io import load_network
+
+    net = load_network(args.network)
+    res = h_conformity(net)
+    if args.json:
+        write_json(args.json, {"network": args.network, **res.to_json()})
+    else:
+        print(f"{args.network}: {'H_%d-conforming' % res.n if res.conforming else 'NOT H_%d-conforming' % res.n} -- {res.explanation}")
+    return 0 if res.conforming else 1
+
+
+def _cmd_certificate(args: argparse.Namespace) -> int:
+    from ..relu.certificates import Certificate, check_certificate, search_certificate
+
+    if args.check:
+        try:
+            data = json.loads(Path(args.check).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise CertificateError(f"cannot read certificate {args.check}: {exc}") from None
+        chk = check_certificate(Certificate.from_json(data))
+        write_json(args.json, chk.to_json())
+        if not args.json:
+            print(f"{args.check}: {'valid' if chk.valid else 'INVALID'} certificate for MAX_{chk.n} (exact, sorted cone)")
+        return 0 if chk.valid else 1
+    if args.n is None:
+        raise InvalidInputError("give --n N to search, or --check FILE to verify a certificate")
+    res = search_certificate(args.n, k=args.k, time_limit=args.time_limit, seed=args.seed, progress=not args.json)
+    if args.out and res.certificate is not None:
+        Path(args.out).write_text(json.dumps(res.certificate.to_json(), indent=1) + "\n", encoding="utf-8")
+    if args.json:
+        write_json(args.json, res.to_json())
+    else:
+        print(f"MAX_{args.n}, k = {res.k}: {'FOUND' if res.found else 'not found'} -- {res.message} "
+              f"({res.templates_tried} templates, {res.distinct_hinges} hinges, {res.seconds:.1f} s)")
+    return 0 if res.found else 1
+
+
+def _cmd_bounds(args: argparse.Namespace) -> int:
+    from ..relu.depth_bounds import depth_bound_table
+
+    rows = depth_bound_table(range(args.start, args.stop + 1))
+    if args.json:
+        write_json(args.json, [r.to_json() for r in rows])
+    else:
+        print_table(["m", "log2 (tree)", "log3 (BBHSY25)", "log5 (R+26)", "best known", "exact"],
+                    [(r.m, r.log2, r.log3 if r.log3 is not None else "-", r.log5 if r.log5 is not None else "-",
+                      r.best, r.exact if r.exact is not None else "open") for r in rows])
+    return 0
+
+
+def register(cli) -> None:
+    g = cli.group("depth", GROUP_HELP)
+
+    p = g.add_parser("max", help="build an exact network for max{x1..xN}",
+                     description="Build an exact, bias-free ReLU network computing max{x1..xN}.")
+    p.add_argument("--n", type=int, required=True, help="number of inputs N")
+    p.add_argument("--construction", default="tree", choices=["tree", "log3", "ruess", "rueß"],
+                   help="tree: ceil(log2 N) layers; log3: Bakaev et al.; ruess: Rueß et al. MAX6 certificate")
+    p.add_argument("--out", help="write the network JSON here")
+    add_json_option(p)
+    p.set_defaults(func=_cmd_max)
+
+    p = g.add_parser("check", help="decide exactly whether a network computes max{x1..xN}",
+                     description="Exact verdict (cone bisection in integer arithmetic); exit 1 with a counterexample point if not.")
+    p.add_argument("network", help="network JSON file")
+    p.add_argument("--max", type=int, required=True, metavar="N", help="the claimed target max{x1..xN}")
+    p.add_argument("--max-cones", type=int, default=3_000_000, help="give up after this many cones")
+    add_json_option(p)
+    p.set_defaults(func=_cmd_check)
+
+    p = g.add_parser("hconform", help="exact H_n-conformity test by ray propagation",
+                     description="Is every neuron linear on every cell of H_n (x_i = x_j, x_i = 0)? Exit 1 if not.")
+    p.add_argument("network", help="bias-free network JSON file")
+    add_json_option(p)
+    p.set_defaults(func=_cmd_hconform)
+
+    p = g.add_parser("certificate", help="search (or --check) a Rueß et al. certificate for MAX_N",
+                     description="Exact linear-algebra search for max{x1..xN} = sum lambda F_{A,B} (R+26 Prop. 2.1).")
+    p.add_argument("--n", type=int, help="search a certificate for MAX_N")
+    p.add_argument("--k", type=int, help="pairs per side (default floor((N-1)/2))")
+    p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", help="write a found certificate (JSON) here")
+    p.add_argument("--check", metavar="FILE", help="verify a certificate JSON file exactly instead")
+    add_json_option(p)
+    p.set_defaults(func=_cmd_certificate)
+
+    p = g.add_parser("bounds", help="depth upper bounds for MAX_m (log2, log3, log5) and known exact values")
+    p.add_argument("--start", type=int, default=2)
+    p.add_argument("--stop", type=int, default=16)
+    add_json_option(p)
+    p.set_defaults(func=_cmd_bounds)

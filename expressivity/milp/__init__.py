@@ -1,0 +1,38 @@
+"""The HBDSS depth MIP (Theorem 1.7): PuLP model, float solves, exact certification.
+
+* :mod:`.hbdss_data` -- rays, basis ``B^(1)``, matrix ``G``, nested pairs (integers only);
+* :mod:`.model` -- the PuLP model for general n, big-M derived from exact bounds, MPS/LP export;
+* :mod:`.solvers` -- float solves with an explicit backend (CBC, HiGHS, SCIP), status mapping;
+* :mod:`.certify` -- our own branch-and-bound with exact Farkas leaves and orbital branching,
+  emitting a certificate that :mod:`proofs.certificate_check` verifies with Fractions only.
+"""
+
+from .certify import DirectionResult, HBDSSCertificate, certify_direction, certify_hbdss, flip_matrix, symmetry_group
+from .hbdss_data import MAX_MILP_N, HBDSSData, first_layer_basis, hbdss_data
+from .model import HBDSSModel, ModelSize, build_hbdss_model, export_model, model_size, mps_size
+from .solvers import SOLVERS, FloatSolution, MILPTimeLimitError, available_solvers, make_solver, solve_model
+
+__all__ = [
+    "MAX_MILP_N",
+    "HBDSSData",
+    "hbdss_data",
+    "first_layer_basis",
+    "HBDSSModel",
+    "ModelSize",
+    "build_hbdss_model",
+    "model_size",
+    "export_model",
+    "mps_size",
+    "SOLVERS",
+    "FloatSolution",
+    "MILPTimeLimitError",
+    "available_solvers",
+    "make_solver",
+    "solve_model",
+    "DirectionResult",
+    "HBDSSCertificate",
+    "certify_direction",
+    "certify_hbdss",
+    "flip_matrix",
+    "symmetry_group",
+]

@@ -1,0 +1,771 @@
+"""Exact enumeration of the activation regions of a ReLU network by adjacency traversal.
+
+An *activation region* is the closure of a maximal open set on which every ReLU neuron has
+a fixed sign; it is a convex polyhedron described by the neuron's pattern ``s`` (bit 1 =
+pre-activation > 0).  Given ``s`` every pre-activation is affine in x, so the region is
+``{x : (-1)^{s_i} z_i(x) <= 0}``, intersected with the box.
+
+The traversal (breadth first over the region adjacency graph):
+
+1. start from a point, read its pattern, centre it with a Chebyshev-ball LP (HiGHS, called
+   directly through ``highspy``);
+2. for a region with interior point x, find its facets: the non-redundant rows, as the
+   vertices of the convex hull of the polar points ``a_i / (c_i - a_i . x)`` (qhull), or with
+   one LP per row (``facets="lp"``, the slow reference);
+3. across each facet F with outward normal n, the neighbour's pattern differs only in the
+   neurons whose pre-activation vanishes on all of F (the facet's row group, plus neurons
+   that are identically zero on the region); their new bit is the sign of the neighbour's
+   gradient along n, recomputed layer by layer.  Duplicate and parallel neurons therefore
+   flip together and are never double counted, and a neuron that is identically zero is
+   "off" (as in :meth:`ReLUNetwork.activation_pattern`);
+4. the neighbour's interior point is found on the segment from a relative-interior point of
+   F along n (no LP); its margin (the radius of a ball inside the region) certifies full
+   dimension.  Only when the margin is tiny is the Chebyshev LP solved again.
+
+A region is reported only if it has an interior point with margin > ``eps``; with
+``certify=True`` every interior point is re-checked in exact rational arithmetic
+(exact binary values of the float weights), which proves that the reported patterns are
+distinct full-dimensional regions.  Completeness rests on the float facet detection; the
+claims cross-check it against Zaslavsky's exact count and the planar and MILP counters.
+
+"Whole space" (``box=None``) is traversed without any box: unbounded regions are handled by
+adding the origin to the polar point set (its convex hull then has the facet rows as vertices
+and the recession directions as facets through the origin), and by capping the Chebyshev
+radius.  Parallel runs: pass any :class:`concurrent.futures.Executor`; the box
+is cut into slabs, each slab is traversed independently and the results are merged by
+pattern.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from collections import deque
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Sequence
+
+import networkx as nx
+import numpy as np
+
+from .._random import as_rng
+from ..exceptions import CertificateError, ComputationTooLargeError, InvalidInputError, NonFiniteError
+from ..progress import Progress
+from ..relu.network import ReLUNetwork
+from . import _lp
+
+__all__ = [
+    "Region",
+    "RegionEnumeration",
+    "enumerate_regions",
+    "count_regions",
+    "linear_pieces",
+    "normalize_box",
+    "estimate_region_count",
+    "certify_region",
+    "CompiledNet",
+    "compile_network",
+]
+
+_TOL = 1e-9
+
+
+# ----------------------------------------------------------------------------------- compiled net
+@dataclass(frozen=True, eq=False)
+class CompiledNet:
+    """Float64 arrays of a network, ready for fast affine-map computation (picklable)."""
+
+    input_dim: int
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+    relu: tuple[bool, ...]
+    widths: tuple[int, ...]
+
+    @property
+    def num_neurons(self) -> int:
+        return sum(self.widths)
+
+    def maps(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Pre-activation maps ``G x + h`` of all neurons and the output map ``M x + m`` under pattern s."""
+        P = None
+        p = None
+        Gs, hs = [], []
+        off = 0
+        for W, b, r in zip(self.weights, self.biases, self.relu):
+            if P is None:
+                Z, z = W, b
+            else:
+                Z, z = W @ P, W @ p + b
+            if r:
+                k = W.shape[0]
+                Gs.append(Z)
+                hs.append(z)
+                m = s[off:off + k]
+                off += k
+                P, p = Z * m[:, None], z * m
+            else:
+                P, p = Z, z
+        return np.vstack(Gs), np.concatenate(hs), P, p
+
+    def pattern(self, x: np.ndarray) -> np.ndarray:
+        """Activation pattern (pre-activation > 0) at a float point."""
+        h = np.asarray(x, dtype=np.float64)
+        bits = []
+        for W, b, r in zip(self.weights, self.biases, self.relu):
+            z = W @ h + b
+            if r:
+                bits.append(z > 0)
+                h = np.maximum(z, 0.0)
+            else:
+                h = z
+        return np.concatenate(bits)
+
+
+def compile_network(net: ReLUNetwork) -> CompiledNet:
+    """Float64 arrays of ``net`` (an exact net is rounded once, deliberately: see module docs)."""
+    if not isinstance(net, ReLUNetwork):
+        raise InvalidInputError(f"expected a ReLUNetwork, got {type(net).__name__}")
+    f = net.to_float()
+    Ws = tuple(np.array(layer.weight, dtype=np.float64) for layer in f.layers)
+    bs = tuple(np.array(layer.bias, dtype=np.float64) for layer in f.layers)
+    for i, (W, b) in enumerate(zip(Ws, bs)):
+        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+            raise NonFiniteError(f"layers[{i}] has a non-finite weight or bias; regions are only defined for finite weights")
+    relu = tuple(layer.activation == "relu" for layer in f.layers)
+    if not any(relu):
+        raise InvalidInputError("the network has no ReLU layer: it is affine and has exactly one region")
+    widths = tuple(W.shape[0] for W, r in zip(Ws, relu) if r)
+    return CompiledNet(f.input_dim, Ws, bs, relu, widths)
+
+
+# ----------------------------------------------------------------------------------- value objects
+@dataclass(frozen=True, eq=False)
+class Region:
+    """One full-dimensional activation region.
+
+    Attributes
+    ----------
+    pattern : numpy bool array, shape (N,)
+        On/off bits of all ReLU neurons, layer by layer.
+    point : numpy array, shape (d,)
+        An interior point.
+    margin : float
+        Radius of a ball around ``point`` inside the region (and the box).
+    A, b : numpy arrays
+        Irredundant H-representation ``A x <= b`` (unit rows) of the region within the domain.
+    facet_neurons : tuple of tuple of int
+        For each row of ``A``, the neurons whose hyperplane it is (``()`` for a box wall).
+    affine_map : (M, m)
+        The network's output map ``x -> M x + m`` on the region.
+    """
+
+    pattern: np.ndarray
+    point: np.ndarray
+    margin: float
+    A: np.ndarray
+    b: np.ndarray
+    facet_neurons: tuple[tuple[int, ...], ...]
+    affine_map: tuple[np.ndarray, np.ndarray]
+
+    @property
+    def key(self) -> bytes:
+        return np.packbits(self.pattern).tobytes() + bytes([len(self.pattern) % 8])
+
+    def layer_patterns(self, widths: Sequence[int]) -> tuple[np.ndarray, ...]:
+        out, off = [], 0
+        for w in widths:
+            out.append(self.pattern[off:off + w])
+            off += w
+        return tuple(out)
+
+    def to_json(self) -> dict:
+        return {"pattern": "".join("1" if v else "0" for v in self.pattern), "point": self.point.tolist(),
+                "margin": self.margin, "A": self.A.tolist(), "b": self.b.tolist(),
+                "facet_neurons": [list(t) for t in self.facet_neurons]}
+
+
+@dataclass(frozen=True, eq=False)
+class RegionEnumeration:
+    """The result of :func:`enumerate_regions`.
+
+    Attributes
+    ----------
+    regions : tuple of Region
+    graph : networkx.Graph
+        Region adjacency graph; nodes are indices into ``regions``, edges carry the
+        ``neurons`` whose hyperplane separates the two regions.
+    box : (lo, hi)
+        The domain that was traversed (infinite bounds for the whole space).
+    whole_space : bool
+        True when the traversal covered all of R^d.
+    widths : tuple of int
+    seconds : float
+    lp_solves : int
+    certified : bool
+        True when every region's interior point was re-checked exactly.
+    """
+
+    regions: tuple[Region, ...]
+    graph: nx.Graph
+    box: tuple[np.ndarray, np.ndarray]
+    whole_space: bool
+    widths: tuple[int, ...]
+    seconds: float
+    lp_solves: int
+    certified: bool = False
+
+    @property
+    def count(self) -> int:
+        return len(self.regions)
+
+    @property
+    def patterns(self) -> set[bytes]:
+        return {r.key for r in self.regions}
+
+    def to_json(self, *, with_regions: bool = False) -> dict:
+        d = {"regions": self.count, "whole_space": self.whole_space,
+             "box": None if self.whole_space else [self.box[0].tolist(), self.box[1].tolist()], "widths": list(self.widths),
+             "adjacencies": self.graph.number_of_edges(), "seconds": self.seconds,
+             "lp_solves": self.lp_solves, "certified": self.certified}
+        if with_regions:
+            d["region_list"] = [r.to_json() for r in self.regions]
+        return d
+
+
+# ----------------------------------------------------------------------------------- domain checks
+def normalize_box(box: Any, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """``box`` as (lo, hi) arrays: a half-width R ([-R, R]^d), a pair (lo, hi) of scalars or of d-vectors.
+
+    >>> lo, hi = normalize_box(2.0, 2); lo.tolist(), hi.tolist()
+    ([-2.0, -2.0], [2.0, 2.0])
+    """
+    if isinstance(box, (int, float, np.integer, np.floating)) and not isinstance(box, bool):
+        R = float(box)
+        if not math.isfinite(R):
+            raise NonFiniteError(f"box half-width must be finite, got {box!r}; use box=None for the whole space")
+        if R <= 0:
+            raise InvalidInputError(f"box half-width must be positive, got {box!r}: the box [-R, R]^d would be empty")
+        return np.full(d, -R), np.full(d, R)
+    try:
+        lo, hi = box
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"box must be a half-width R or a pair (lo, hi), got {box!r}") from None
+    lo = np.broadcast_to(np.asarray(lo, dtype=np.float64), (d,)).copy()
+    hi = np.broadcast_to(np.asarray(hi, dtype=np.float64), (d,)).copy()
+    if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
+        raise NonFiniteError("box bounds must be finite; use box=None for the whole space")
+    bad = np.nonzero(lo >= hi)[0]
+    if len(bad):
+        i = int(bad[0])
+        raise InvalidInputError(f"the box is empty or flat: lo[{i}] = {lo[i]} >= hi[{i}] = {hi[i]}; give lo < hi in every coordinate")
+    return lo, hi
+
+
+def estimate_region_count(net: ReLUNetwork) -> dict:
+    """Rough sizes of a whole-space enumeration: the Serra et al. upper bound, and
+    sum_{k<=d} C(N, k) (the count of a generic one-layer net with all N neurons, about the
+    Hanin-Rolnick order N^d/d! of a randomly initialised net).
+
+    >>> from expressivity.relu import ReLUNetwork
+    >>> net = ReLUNetwork.from_matrices([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
+    >>> estimate_region_count(net)["typical"]
+    4
+    """
+    from .bounds import serra_upper_bound
+
+    d, N = net.input_dim, net.num_neurons
+    return {"serra_upper_bound": serra_upper_bound(d, list(net.widths)),
+            "typical": sum(math.comb(N, k) for k in range(min(d, N) + 1))}
+
+
+# ----------------------------------------------------------------------------------- geometry helpers
+def _hrep(cn: CompiledNet, s: np.ndarray, lo: np.ndarray, hi: np.ndarray):
+    G, h, M, m = cn.maps(s)
+    sgn = np.where(s, -1.0, 1.0)
+    A = G * sgn[:, None]
+    c = -h * sgn
+    nrm = np.sqrt(np.einsum("ij,ij->i", A, A))
+    zero = nrm <= _TOL * (1.0 + np.abs(c))
+    nz = ~zero
+    An = A[nz] / nrm[nz, None]
+    cn_ = c[nz] / nrm[nz]
+    d = len(lo)
+    I = np.eye(d)
+    fh, fl = np.isfinite(hi), np.isfinite(lo)
+    Afull = np.vstack([An, I[fh], -I[fl]])
+    cfull = np.concatenate([cn_, hi[fh], -lo[fl]])
+    idx = np.nonzero(nz)[0]
+    if np.any(zero & (c < -_TOL * (1.0 + np.abs(h)))):
+        return None  # a constant pre-activation has the wrong sign: the pattern is not realisable
+    # neurons that vanish identically on the region (constant rows with value 0)
+    ident = np.nonzero(zero & (np.abs(c) <= _TOL * (1.0 + np.abs(h))))[0]
+    return G, Afull, cfull, idx, ident, (M, m)
+
+
+def _facets_qhull(Y: np.ndarray):
+    from scipy.spatial import ConvexHull
+
+    return ConvexHull(Y)
+
+
+def _neighbour_pattern(cn: CompiledNet, s: np.ndarray, G: np.ndarray, group: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Pattern across a facet with outward normal n; ``group`` = neurons vanishing on the facet."""
+    new = s.copy()
+    bounds = np.cumsum((0,) + cn.widths)
+    layer_of = np.searchsorted(bounds, group, side="right") - 1
+    changed_before = False
+    for L in sorted(set(layer_of.tolist())):
+        members = group[layer_of == L]
+        if not changed_before:
+            g = G[members] @ n
+        else:
+            g = cn.maps(new)[0][members] @ n
+        newbits = g > _TOL * np.maximum(1.0, np.abs(G[members]).max(axis=1))
+        if np.any(newbits != new[members]):
+            changed_before = True
+        new[members] = newbits
+    return new
+
+
+def _facets_lp(A: np.ndarray, c: np.ndarray, x: np.ndarray, r_max: float):
+    """Facet rows by one LP per row (reference method): returns list of (row, point)."""
+    m = A.shape[0]
+    out = []
+    nsolve = 0
+    for i in range(m):
+        same = np.nonzero((np.abs(A - A[i]).max(axis=1) < 1e-9) & (np.abs(c - c[i]) < 1e-9 * (1 + abs(c[i]))))[0]
+        if same[0] != i:
+            continue  # duplicate row, the first copy represents it
+        others = np.setdiff1d(np.arange(m), same)
+        p, depth = _lp.facet_point(A, c, i, others, r_max)
+        nsolve += 1
+        if p is not None and depth > 1e-9:
+            out.append((i, p))
+    return out, nsolve
+
+
+# ----------------------------------------------------------------------------------- traversal core
+def _describe(cn: CompiledNet, s, x, margin, G, A, c, idx, zero_idx, amap, facets: str, r_max: float):
+    """Facets of the region of pattern s around interior point x, and the crossings to its neighbours."""
+    d = cn.input_dim
+    lp_solves = 0
+    slack = c - A @ x
+    facet_list: list[tuple[int, np.ndarray]] = []
+    if facets == "lp":
+        facet_list, lp_solves = _facets_lp(A, c, x, r_max)
+    elif d == 1:
+        a = A[:, 0]
+        for side in (a > 0, a < 0):
+            if np.any(side):
+                rows = np.nonzero(side)[0]
+                i = int(rows[np.argmin(slack[rows])])
+                facet_list.append((i, x + A[i] * slack[i]))
+    else:
+        m = A.shape[0]
+        # the origin joins the polar points: for an unbounded region the polar set is
+        # conv(0, a_i / slack_i), whose facets through 0 are the recession directions
+        Y = np.vstack([A / slack[:, None], np.zeros((1, d))])
+        try:
+            hull = _facets_qhull(Y)
+        except Exception:  # flat polar set (lineality) or qhull precision trouble: LP reference
+            facet_list, lp_solves = _facets_lp(A, c, x, r_max)
+        else:
+            eq = hull.equations
+            off = eq[:, d]
+            ray = off > -1e-12
+            simp = hull.simplices
+            fv = hull.vertices[hull.vertices != m]
+            if not np.any(ray):
+                # bounded region: each polar facet is a primal vertex; a facet's relative-interior
+                # point is the mean of the primal vertices on it (vectorised incidence sums)
+                verts = x[None, :] - eq[:, :d] / off[:, None]
+                cnt = np.zeros(m + 1)
+                sums = np.zeros((m + 1, d))
+                for k in range(simp.shape[1]):
+                    cnt += np.bincount(simp[:, k], minlength=m + 1)
+                    for j in range(d):
+                        sums[:, j] += np.bincount(simp[:, k], weights=verts[:, j], minlength=m + 1)
+                facet_list = list(zip(fv.tolist(), sums[fv] / cnt[fv, None]))
+            else:
+                verts = x[None, :] - eq[:, :d] / np.where(ray, -1.0, off)[:, None]
+                reach = 1.0 + float(np.max(np.abs(verts[~ray] - x), initial=0.0))
+                for i in fv:
+                    on = (simp == i).any(axis=1)
+                    pv = verts[on & ~ray]
+                    if len(pv) == 0:
+                        facet_list = None  # a facet without vertices (lineality): LP reference
+                        break
+                    base = pv.mean(axis=0)
+                    rays = eq[on & ray, :d]
+                    if len(rays):
+                        base = base + reach * rays.sum(axis=0)
+                    facet_list.append((int(i), base))
+                if facet_list is None:
+                    facet_list, lp_solves = _facets_lp(A, c, x, r_max)
+    nrows = len(idx)
+    fa_rows, fa_b, fa_neurons, crossings = [], [], [], []
+    rows_f = np.array([i for i, _ in facet_list if i < nrows], dtype=np.int64)
+    if len(rows_f):
+        # rows describing the same half-space as a facet row (duplicate or rescaled neurons)
+        Yn = A[:nrows] / slack[:nrows, None]
+        Yf = Yn[rows_f]
+        dup = np.abs(Yf[:, None, :] - Yn[None, :, :]).max(axis=2) <= 1e-9 * np.abs(Yf).max(axis=1)[:, None]
+        nd = dup.sum(axis=1)
+    key = 0
+    for i, pf in facet_list:
+        fa_rows.append(A[i])
+        fa_b.append(c[i])
+        if i >= nrows:
+            fa_neurons.append(())
+            continue
+        if nd[key] == 1 and len(zero_idx) == 0:
+            # the generic case: one neuron vanishes on the facet, and crossing flips its bit
+            j = int(idx[i])
+            neurons = (j,)
+            nb = s.copy()
+            nb[j] = not s[j]
+        else:
+            same = np.nonzero(dup[key])[0]
+            neurons = tuple(int(g) for g in idx[same])
+            group = np.concatenate([idx[same], zero_idx]).astype(np.int64)
+            nb = _neighbour_pattern(cn, s, G, group, A[i])
+        key += 1
+        fa_neurons.append(neurons)
+        crossings.append((nb, pf, A[i], neurons))
+    region = Region(pattern=s, point=x, margin=margin, A=np.array(fa_rows).reshape(-1, d), b=np.array(fa_b),
+                    facet_neurons=tuple(fa_neurons), affine_map=amap)
+    return region, crossings, lp_solves
+
+
+def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray, eps: float,
+              facets: str, max_regions: int | None, progress: bool, label: str):
+    d = cn.input_dim
+    r_max = _r_max(lo, hi)
+    seen: dict[bytes, int] = {}
+    records: list[Region] = []
+    edges: list[tuple[bytes, bytes, tuple[int, ...]]] = []
+    queue: deque = deque()
+    lp_solves = 0
+
+    def key_of(s: np.ndarray) -> bytes:
+        return np.packbits(s).tobytes() + bytes([len(s) % 8])
+
+    s0 = cn.pattern(start)
+    queue.append((s0, start, None))
+    seen[key_of(s0)] = 1
+    with Progress(max_regions, label, enabled=progress) as prog:
+        while queue:
+            s, p, n = queue.popleft()
+            hrep = _hrep(cn, s, lo, hi)
+            if hrep is None:
+                continue
+            G, A, c, idx, zero_idx, amap = hrep
+            x = None
+            if n is not None:
+                An = A @ n
+                slack = c - A @ p
+                pos = An > 1e-12
+                if np.all(slack[~pos] > -1e-9):
+                    t = float(np.min(slack[pos] / An[pos])) / 2.0 if np.any(pos) else 1.0
+                    x = p + t * n
+            margin = -1.0
+            if x is not None:
+                margin = float(np.min(c - A @ x))
+            if x is None or margin < max(eps * 100, 1e-7):
+                xc, r = _lp.chebyshev_center(A, c, r_max)
+                lp_solves += 1
+                if xc is None or r <= eps:
+                    continue  # lower-dimensional pattern: not a region
+                x, margin = xc, r
+            region, crossings, k = _describe(cn, s, x, margin, G, A, c, idx, zero_idx, amap, facets, r_max)
+            lp_solves += k
+            for nb, pf, nrm, neurons in crossings:
+                k2 = key_of(nb)
+                edges.append((key_of(s), k2, neurons))
+                if k2 not in seen:
+                    seen[k2] = 1
+                    queue.append((nb, pf, nrm))
+            records.append(region)
+            prog.update(1, extra=f"queue {len(queue)}")
+            if max_regions is not None and len(records) > max_regions:
+                raise ComputationTooLargeError(
+                    f"more than max_regions = {max_regions} regions (found {len(records)} so far, {len(queue)} queued); "
+                    f"raise max_regions or restrict the domain with a smaller box")
+    return records, edges, lp_solves
+
+
+def _r_max(lo: np.ndarray, hi: np.ndarray) -> float:
+    w = hi - lo
+    return float(np.max(w[np.isfinite(w)], initial=1e3)) if np.any(np.isfinite(w)) else 1e3
+
+
+def _is_box_wall(row: np.ndarray, b: float, lo: np.ndarray, hi: np.ndarray) -> bool:
+    k = int(np.argmax(np.abs(row)))
+    if abs(abs(row[k]) - 1.0) > 1e-12:
+        return False
+    bound = hi[k] if row[k] > 0 else -lo[k]
+    return bool(np.isfinite(bound) and np.isclose(b, bound, rtol=1e-12, atol=1e-12))
+
+
+def _traverse_job(args):
+    return _traverse(*args)
+
+
+def _start_point(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, seed) -> np.ndarray:
+    rng = as_rng(seed)
+    u = 0.25 + 0.5 * rng.random(len(lo))
+    l2 = np.where(np.isfinite(lo), lo, np.where(np.isfinite(hi), hi - 2.0, -1.0))
+    h2 = np.where(np.isfinite(hi), hi, l2 + 2.0)
+    # a random point (of the box's middle half): lies on no hyperplane with probability 1
+    return l2 + (h2 - l2) * u
+
+
+class _IntegerNet:
+    """The exact network with each layer scaled to integers: W = Wi / dW, b = bi / db (python-flint)."""
+
+    def __init__(self, net: ReLUNetwork):
+        from flint import fmpz_mat
+
+        ex = net.to_exact()
+        self.layers = []
+        for layer in ex.layers:
+            W = [[Fraction(v) for v in row] for row in layer.weight]
+            b = [Fraction(v) for v in layer.bias]
+            dW = math.lcm(*[v.denominator for row in W for v in row])
+            db = math.lcm(*[v.denominator for v in b])
+            Wi = fmpz_mat([[int(v * dW) for v in row] for row in W])
+            bi = [int(v * db) for v in b]
+            self.layers.append((Wi, dW, bi, db, layer.activation == "relu"))
+
+    def signs(self, point: np.ndarray) -> list[int] | None:
+        """Exact signs (-1, 0, 1) of every ReLU pre-activation at the float point (exact binary value)."""
+        from flint import fmpz_mat
+
+        xs = [Fraction(float(v)) for v in point]
+        dx = math.lcm(*[v.denominator for v in xs])
+        X = [int(v * dx) for v in xs]
+        out: list[int] = []
+        for Wi, dW, bi, db, relu in self.layers:
+            if not relu:
+                break
+            # z = Wi X / (dW dx) + bi / db  ==  (Wi X db + bi dW dx) / (dW dx db)
+            WX = Wi * fmpz_mat([[v] for v in X])
+            Z = [int(WX[i, 0]) * db + bi[i] * dW * dx for i in range(len(bi))]
+            out.extend((z > 0) - (z < 0) for z in Z)
+            X = [z if z > 0 else 0 for z in Z]
+            dx = dW * dx * db
+        return out
+
+
+def certify_region(net: ReLUNetwork, region: Region, *, _inet: "_IntegerNet | None" = None) -> bool:
+    """Re-check exactly that ``region.point`` is interior to the region of ``region.pattern``.
+
+    The point and the weights (exact binary values of the floats, or the exact weights of an
+    exact network) are turned into Fractions; every neuron must have the pattern's strict
+    sign, or be zero with an exactly zero gradient (an identically-zero neuron is "off").
+    """
+    inet = _inet if _inet is not None else _IntegerNet(net)
+    sg = inet.signs(region.point)
+    want = [1 if v else -1 for v in region.pattern]
+    if sg == want:
+        return True  # every neuron strictly has the pattern's sign: the point is interior
+    if any(g != w and g != 0 for g, w in zip(sg, want)) or any(w == 1 and g == 0 for g, w in zip(sg, want)):
+        return False
+    # some neuron vanishes at the point: it must vanish identically (zero gradient), checked in Fractions
+    ex = net.to_exact()
+    x = np.array([Fraction(float(v)) for v in region.point], dtype=object)
+    h = x
+    P = np.array([[Fraction(int(i == j)) for j in range(net.input_dim)] for i in range(net.input_dim)], dtype=object)
+    off = 0
+    for layer in ex.layers:
+        W, b = layer.weight, layer.bias
+        z = W.dot(h) + b
+        Pz = W.dot(P)
+        if layer.activation == "relu":
+            k = W.shape[0]
+            s = region.pattern[off:off + k]
+            off += k
+            for i in range(k):
+                if s[i]:
+                    if not z[i] > 0:
+                        return False
+                elif z[i] > 0 or (z[i] == 0 and any(v != 0 for v in Pz[i])):
+                    return False
+            mask = np.array([Fraction(int(v)) for v in s], dtype=object)
+            h = z * mask
+            P = Pz * mask[:, None]
+        else:
+            h, P = z, Pz
+    return True
+
+
+# ----------------------------------------------------------------------------------- public API
+def enumerate_regions(
+    net: ReLUNetwork,
+    box: Any = None,
+    *,
+    eps: float = 1e-9,
+    facets: str = "qhull",
+    max_regions: int | None = None,
+    certify: bool = False,
+    executor: Executor | None = None,
+    chunks: int | None = None,
+    seed: int | None = 0,
+    progress: bool = False,
+) -> RegionEnumeration:
+    """All full-dimensional activation regions of ``net`` in a box or in all of R^d.
+
+    Parameters
+    ----------
+    net : ReLUNetwork
+    box : float or (lo, hi) or None
+        Half-width R of [-R, R]^d, explicit bounds, or None for the whole space.
+    eps : float
+        A pattern counts as a region only if it contains a ball of radius > eps.
+    facets : {"qhull", "lp"}
+        Facet detection by the polar convex hull (fast) or by one HiGHS LP per row.
+    max_regions : int, optional
+        Stop with ComputationTooLargeError beyond this many regions.
+    certify : bool
+        Re-check every interior point exactly (:func:`certify_region`).
+    executor : concurrent.futures.Executor, optional
+        Run slabs of the box in parallel (ProcessPoolExecutor, a Dask ``client.get_executor()``...).
+    chunks : int, optional
+        Number of slabs for the executor (default 2 x its worker count or 4).
+    seed : int
+        Seed of the start point.
+    progress : bool
+        Print progress lines on stderr.
+
+    Returns
+    -------
+    RegionEnumeration
+
+    Examples
+    --------
+    Two ReLUs on the coordinate axes cut the plane into 4 regions; x -> |x| has 2:
+
+    >>> from expressivity.relu import ReLUNetwork
+    >>> net = ReLUNetwork.from_matrices([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
+    >>> enumerate_regions(net).count
+    4
+    >>> absnet = ReLUNetwork.from_matrices([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])
+    >>> res = enumerate_regions(absnet, 1, certify=True)
+    >>> res.count, res.certified, res.graph.number_of_edges()
+    (2, True, 1)
+    """
+    t0 = time.perf_counter()
+    cn = compile_network(net)
+    d = cn.input_dim
+    if facets not in ("qhull", "lp"):
+        raise InvalidInputError(f"facets must be 'qhull' or 'lp', got {facets!r}")
+    if not (eps > 0 and math.isfinite(eps)):
+        raise InvalidInputError(f"eps must be a positive finite number, got {eps!r}")
+    whole = box is None
+    if whole:
+        est = estimate_region_count(net)
+        # a million regions is about ten minutes of traversal: beyond that, say what to expect
+        if est["typical"] > 1_000_000:
+            what = (f"the run stops at max_regions = {max_regions}" if max_regions is not None
+                    else "pass max_regions or a box to bound the work")
+            warnings.warn(
+                f"enumerating all of R^{d} for {cn.num_neurons} neurons: a generic net of this size has up to about "
+                f"{est['typical']:.3g} regions (Serra upper bound {est['serra_upper_bound']:.3g}); at ~2,000 regions/s "
+                f"that is about {est['typical'] / 2000 / 3600:.3g} h; {what}.",
+                RuntimeWarning, stacklevel=2)
+        lo, hi = np.full(d, -np.inf), np.full(d, np.inf)
+    else:
+        lo, hi = normalize_box(box, d)
+    start = _start_point(cn, lo, hi, seed)
+    if executor is None:
+        recs, edges, nlp = _traverse(cn, lo, hi, start, eps, facets, max_regions, progress, "regions")
+        chunk_results = [(recs, edges, nlp)]
+    else:
+        k = chunks or 4
+        # slab cut positions off the grid so that no network facet lies on a cut
+        rng = as_rng(seed)
+        a0, b0 = (lo[0], hi[0]) if not whole else (-1.0, 1.0)
+        cuts = np.linspace(a0, b0, k + 1)
+        cuts[1:-1] += (rng.random(k - 1) - 0.5) * 0.2 * (b0 - a0) / k
+        cuts[0], cuts[-1] = lo[0], hi[0]
+        jobs = []
+        for j in range(k):
+            l2, h2 = lo.copy(), hi.copy()
+            l2[0], h2[0] = cuts[j], cuts[j + 1]
+            st = _start_point(cn, l2, h2, None if seed is None else seed + j + 1)
+            jobs.append((cn, l2, h2, st, eps, facets, max_regions, False, f"slab {j}"))
+        chunk_results = list(executor.map(_traverse_job, jobs))
+    regions: list[Region] = []
+    index: dict[bytes, int] = {}
+    nlp = 0
+    for recs, _, k in chunk_results:
+        nlp += k
+        for r in recs:
+            key = r.key
+            if key not in index:
+                index[key] = len(regions)
+                regions.append(r)
+            elif r.margin > regions[index[key]].margin:
+                regions[index[key]] = r  # keep the better-centred copy from another slab
+    if executor is not None:
+        # a region cut by a slab wall got that wall as a facet: describe it again in the full box
+        r_max = _r_max(lo, hi)
+        for j, r in enumerate(regions):
+            if any(not nb and not _is_box_wall(row, b, lo, hi) for row, b, nb in zip(r.A, r.b, r.facet_neurons)):
+                G, A, c, idx, zero_idx, amap = _hrep(cn, r.pattern, lo, hi)
+                regions[j] = _describe(cn, r.pattern, r.point, r.margin, G, A, c, idx, zero_idx, amap, facets, r_max)[0]
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(regions)))
+    for _, edges, _ in chunk_results:
+        for a, b, neurons in edges:
+            if a in index and b in index and a != b:
+                graph.add_edge(index[a], index[b], neurons=neurons)
+    if certify:
+        inet = _IntegerNet(net)
+        for r in regions:
+            if not certify_region(net, r, _inet=inet):
+                raise CertificateError(
+                    f"exact re-check failed: the point {r.point.tolist()} is not interior to its pattern's region; "
+                    f"the net is numerically too degenerate for eps={eps}")
+    return RegionEnumeration(tuple(regions), graph, (lo, hi), whole, cn.widths, time.perf_counter() - t0, nlp, certify)
+
+
+def count_regions(net: ReLUNetwork, box: Any = None, **kw) -> int:
+    """Number of activation regions (see :func:`enumerate_regions` for the options).
+
+    >>> from expressivity.relu import ReLUNetwork
+    >>> count_regions(ReLUNetwork.from_matrices([[[1.0], [-1.0]], [[1.0, 1.0]]], [[0.5, 0.5], [0.0]]))
+    3
+    """
+    return enumerate_regions(net, box, **kw).count
+
+
+def linear_pieces(result: RegionEnumeration, *, rtol: float = 1e-9) -> int:
+    """Number of linear pieces: adjacent regions with the same output affine map merged.
+
+    >>> from expressivity.relu import ReLUNetwork
+    >>> # a dead neuron (its output weight is 0) splits regions without changing the function
+    >>> net = ReLUNetwork.from_matrices([[[1.0], [-1.0]], [[1.0, 0.0]]], [[0.0, 0.5], [0.0]])
+    >>> res = enumerate_regions(net)
+    >>> res.count, linear_pieces(res)
+    (3, 2)
+    """
+    parent = list(range(result.count))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    regs = result.regions
+    for a, b in result.graph.edges:
+        (Ma, ma), (Mb, mb) = regs[a].affine_map, regs[b].affine_map
+        sc = 1.0 + max(np.abs(Ma).max(initial=0), np.abs(ma).max(initial=0))
+        if np.allclose(Ma, Mb, rtol=0, atol=rtol * sc) and np.allclose(ma, mb, rtol=0, atol=rtol * sc):
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[ra] = rb
+    return len({find(i) for i in range(result.count)})
