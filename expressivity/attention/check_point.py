@@ -24,7 +24,6 @@ output row; the families do not test the coupling between different output rows 
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -216,14 +215,9 @@ def _reduce_raw(R: np.ndarray, shape: LightningShape, exact: bool, tol: float):
 
 def load_point(path: str | Path) -> CoefficientPoint:
     """Read a coefficient file (see module docstring)."""
-    path = Path(path)
-    try:
-        obj = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CoefficientFileError(f"{path}: no such file") from None
-    except json.JSONDecodeError as exc:
-        raise CoefficientFileError(f"{path}: not valid JSON ({exc})") from None
-    return point_from_dict(obj)
+    from .._jsonfile import read_json_file
+
+    return point_from_dict(read_json_file(path, CoefficientFileError, "coefficient file"))
 
 
 def point_to_dict(V: Any, A: Any, t: int, a: int | None = None) -> dict:

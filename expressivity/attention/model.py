@@ -314,7 +314,6 @@ def expand_entry_sympy(d: int, t: int, dprime: int = 1, a: int | None = None, i:
         params = {"V": Vs, "Q": Qs, "K": Ks, "A": As}
     row = (Vs[i, :] * X) * (X.T * As * X[:, j])  # 1x1
     poly = sp.Poly(sp.expand(row[0, 0]), *list(X))
-    xs = list(X)
     coeffs = {}
     for exps, c in poly.terms():
         lab = []

@@ -24,13 +24,11 @@ JSON floats are refused (they are not exact).
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
 from os import PathLike
-from pathlib import Path
 from typing import Any, Sequence
 
 import networkx as nx
@@ -357,11 +355,6 @@ def arrangement_to_dict(arr: Arrangement) -> dict:
 
 def load_arrangement(path: str | PathLike) -> Arrangement:
     """Read an arrangement file (format in the module docstring)."""
-    p = Path(path)
-    try:
-        obj = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise NetworkFileError(f"{p}: no such file") from None
-    except json.JSONDecodeError as exc:
-        raise NetworkFileError(f"{p}: not valid JSON ({exc})") from None
-    return arrangement_from_dict(obj)
+    from .._jsonfile import read_json_file
+
+    return arrangement_from_dict(read_json_file(path, NetworkFileError, "arrangement file"))

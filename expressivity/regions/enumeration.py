@@ -441,7 +441,6 @@ def _describe(cn: CompiledNet, s, x, margin, G, A, c, idx, zero_idx, amap, facet
 
 def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray, eps: float,
               facets: str, max_regions: int | None, progress: bool, label: str):
-    d = cn.input_dim
     r_max = _r_max(lo, hi)
     seen: dict[bytes, int] = {}
     records: list[Region] = []

@@ -369,7 +369,6 @@ def _solve_support(lins, hs, n) -> list[int] | None:
     M = flint.nmod_mat(rows, m + 1, [mod(Fraction(v)) for r in mat for v in r], _P)
     R = M.rref()[0]
     piv = []
-    r = 0
     for i in range(rows):
         j = next((j for j in range(m + 1) if int(R[i, j]) != 0), None)
         if j is None:

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from .._jsonfile import read_json_file
 from ..exceptions import ExpressivityError, NetworkFileError
 from ..numbers import NumberKind, format_fraction, to_fraction
 from .network import Layer, ReLUNetwork
@@ -163,14 +164,7 @@ def network_to_dict(net: ReLUNetwork) -> dict[str, Any]:
 def load_network(path: str | PathLike[str]) -> ReLUNetwork:
     """Read a network file; malformed files raise :class:`NetworkFileError` naming the field."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise NetworkFileError(f"{p}: cannot read network file ({exc.strerror or exc})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise NetworkFileError(f"{p}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    data = read_json_file(p, NetworkFileError, "network file")
     try:
         return network_from_dict(data)
     except NetworkFileError as exc:
