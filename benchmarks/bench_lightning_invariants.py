@@ -64,32 +64,9 @@ def ours_small(d, a):
 
 
 def _groebner_worker(d, a, q):
-    """Plain sympy: lex Groebner basis of (y - T(v, A)) + (a+1)-minors of A, eliminating v and A."""
-    import itertools
+    from expressivity.attention.groebner_baseline import groebner_elimination_degrees
 
-    import sympy as sp
-
-    v = sp.symbols(f"v0:{d}")
-    A = sp.Matrix(d, d, lambda r, c: sp.Symbol(f"A{r}{c}"))
-    ys, eqs = [], []
-    for k in range(d):
-        for k2 in range(k, d):
-            for l in range(d):
-                y = sp.Symbol(f"y{k}{k2}{l}")
-                ys.append(y)
-                eqs.append(2 * y - (v[k] * A[k2, l] + v[k2] * A[k, l]))
-    if a < d:
-        for R in itertools.combinations(range(d), a + 1):
-            for C in itertools.combinations(range(d), a + 1):
-                eqs.append(A.extract(list(R), list(C)).det())
-    params = list(v) + list(A)
-    G = sp.groebner(eqs, *params, *ys, order="lex")
-    elim = [g for g in G.exprs if not (g.free_symbols & set(params))]
-    degs = {}
-    for g in elim:
-        k = sp.Poly(g, *ys).total_degree()
-        degs[k] = degs.get(k, 0) + 1
-    q.put(degs)
+    q.put(groebner_elimination_degrees(d, a))
 
 
 def groebner(d, a, cap):
