@@ -9,7 +9,9 @@ Times, in one run and on the same machine:
 * the exact path without symmetry (ablation).
 
 Prints the median of ``--repeats`` runs per row (wall-clock and CPU seconds, the CPU time
-including child processes such as the CBC binary) and the ratios to the exact path.  On a
+including child processes such as the CBC binary) and the ratios to the exact path.  HiGHS runs
+with the package's one HiGHS thread policy (``expressivity.milp.highs.HIGHS_THREADS``, 1), CBC
+with one thread.  On a
 shared machine the CPU time is the steadier number.  The anchor from
 the paper is ~153 h for PPL's exact MIP solver (6-core i7-8700).
 

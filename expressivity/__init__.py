@@ -1,8 +1,8 @@
 """expressivity: formal expressivity analysis of neural-network layers.
 
 Every claim the toolkit reports carries its method: ``exact`` (rational/integer arithmetic or an
-exactly re-checked certificate), ``symbolic`` (a sympy identity) or ``numeric`` (floats with a
-tolerance).  The public API is re-exported here; the research threads live in subpackages:
+exactly re-checked certificate), ``interval`` (an outward-rounded enclosure with exact rational
+endpoints), ``symbolic`` (a sympy identity) or ``numeric`` (floats with a tolerance).  The public API is re-exported here; the research threads live in subpackages:
 :mod:`expressivity.relu`, :mod:`expressivity.regions`, :mod:`expressivity.milp`,
 :mod:`expressivity.ffn` and :mod:`expressivity.attention`.
 """

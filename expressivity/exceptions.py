@@ -20,6 +20,8 @@ __all__ = [
     "NetworkFileError",
     "CertificateError",
     "ComputationTooLargeError",
+    "LimitReachedError",
+    "NumberTooLargeError",
     "SolverError",
     "SolverNotAvailableError",
     "SolverTimeoutError",
@@ -68,7 +70,28 @@ class CertificateError(ExpressivityError):
 
 
 class ComputationTooLargeError(InvalidInputError):
-    """The requested instance is too large for the routine (e.g. ``n`` too big)."""
+    """The requested instance is too large for the routine (e.g. ``n`` too big).
+
+    Raised *before* the work, from an estimate; the message names the limit to raise.
+    The command line exits 2.
+    """
+
+
+class NumberTooLargeError(ComputationTooLargeError):
+    """An input number is longer than the documented limits (``expressivity.numbers.MAX_DIGITS``,
+    ``MAX_EXPONENT``): refused before any arithmetic, so ``"1e999999999"`` never hangs."""
+
+
+class LimitReachedError(ComputationTooLargeError):
+    """A work limit was reached *during* a run: the computation stopped and proved nothing.
+
+    ``found`` holds what had been found when the limit was hit (e.g. the number of regions
+    so far), or None.  The command line exits 3, like a solver time limit.
+    """
+
+    def __init__(self, message: str, *, found: int | None = None):
+        super().__init__(message)
+        self.found = found
 
 
 class SolverError(ExpressivityError):

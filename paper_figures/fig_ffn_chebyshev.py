@@ -7,7 +7,8 @@ from fractions import Fraction
 from matplotlib.figure import Figure
 
 from expressivity.ffn.chebyshev import SPEC_E_LAMBDA, chebyshev_affine_floor
-from expressivity.ffn.intervals import tanh_enclosure
+from expressivity.ffn.intervals import float_down, float_up, tanh_enclosure
+from expressivity.numbers import to_fraction
 
 from .registry import figure
 
@@ -16,13 +17,14 @@ __all__ = ["floor_data", "make"]
 
 def floor_data(lams=None, n_grid: int = 4001) -> dict:
     """Certified enclosures of ½E_λ and ½tanh λ for λ in ``lams`` (exact rationals)."""
-    lams = [Fraction(k, 4) for k in range(1, 49)] if lams is None else [Fraction(v) for v in lams]
+    lams = [Fraction(k, 4) for k in range(1, 49)] if lams is None else [to_fraction(v, where="λ") for v in lams]
     rows = []
     for lam in lams:
         c = chebyshev_affine_floor(lam, n_grid)
         t = tanh_enclosure(lam)
-        rows.append({"lambda": float(lam), "half_E_lo": float(c.enclosure.lo / 2), "half_E_hi": float(c.enclosure.hi / 2),
-                     "half_tanh_lo": float(t.lo / 2)})
+        # bounds rounded in the safe direction (lower ends down, upper ends up)
+        rows.append({"lambda": float(lam), "half_E_lo": float_down(c.enclosure.lo / 2), "half_E_hi": float_up(c.enclosure.hi / 2),
+                     "half_tanh_lo": float_down(t.lo / 2)})
     return {"rows": rows}
 
 

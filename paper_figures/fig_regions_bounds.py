@@ -38,7 +38,7 @@ def make() -> Figure:
     ax.plot(x, lb, "^:", label="Montufar et al. 2014 lower (max over weights)")
     for i, r in enumerate(data):
         ax.scatter([i] * len(r["counts"]), r["counts"], color="k", s=12, zorder=3)
-    ax.plot(x, [r["median"] for r in data], "k-", lw=1, label="measured, random Gaussian init (3 seeds)")
+    ax.plot(x, [r["median"] for r in data], "k-", lw=1, label="measured (float traversal), random Gaussian init (3 seeds)")
     ax.set_yscale("log")
     ax.set_xticks(x)
     ax.set_xticklabels(["x".join(map(str, r["widths"])) for r in data], rotation=30, fontsize=8)

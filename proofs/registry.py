@@ -8,6 +8,8 @@ exception it raises) into a :class:`Verdict`.
 Methods, as the project's standards define them:
 
 * ``exact``    -- rational/integer arithmetic, or a certificate re-checked exactly;
+* ``interval`` -- an outward-rounded interval enclosure whose bounds are re-checked as exact
+  rationals (a proof, but of an enclosure, not of an exact value);
 * ``symbolic`` -- a sympy identity;
 * ``numeric``  -- floating point with a stated tolerance (never called a proof).
 
@@ -42,20 +44,26 @@ __all__ = [
     "run_claims",
 ]
 
-Method = Literal["exact", "symbolic", "numeric"]
+Method = Literal["exact", "interval", "symbolic", "numeric"]
 VerdictName = Literal["verified", "refuted", "error"]
-METHODS: tuple[str, ...] = ("exact", "symbolic", "numeric")
+METHODS: tuple[str, ...] = ("exact", "interval", "symbolic", "numeric")
 VERDICTS: tuple[str, ...] = ("verified", "refuted", "error")
 _ID_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a check returns: did the statement hold, with a human line and data."""
+    """What a check returns: did the statement hold, with a human line and data.
+
+    ``scope`` says how much of the statement was checked when that is less than all of it,
+    e.g. ``"checked for n ≤ 10"`` for a statement about every n; ``None`` means the whole
+    statement was checked (in the mode that ran).
+    """
 
     holds: bool
     details: str = ""
     data: Mapping[str, Any] = field(default_factory=dict)
+    scope: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,7 @@ class Claim:
         The claim in one line.
     source : str
         Paper and theorem, e.g. ``"HBDSS Lemma 2.9"``.
-    method : {"exact", "symbolic", "numeric"}
+    method : {"exact", "interval", "symbolic", "numeric"}
     check : callable
         ``check(full: bool) -> Outcome``.
     has_full : bool
@@ -102,6 +110,7 @@ class Verdict:
     source: str = ""
     data: Mapping[str, Any] = field(default_factory=dict)
     has_full: bool = False
+    checked_scope: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -109,9 +118,16 @@ class Verdict:
 
     @property
     def scope(self) -> str:
-        """``"complete"`` when the whole statement was checked; ``"partial"`` for the quick
-        mode of a claim that has a full mode (its details say which instances were checked)."""
-        return "partial" if (self.has_full and not self.full) else "complete"
+        """How much of the statement was checked.
+
+        ``"complete"`` when the whole statement was checked; the check's own scope (e.g.
+        ``"checked for n ≤ 10"``) when it verified only some instances of a statement about
+        every n; ``"partial"`` for the quick mode of a claim that has a full mode (its details
+        say which instances were checked).
+        """
+        if self.has_full and not self.full:
+            return "partial" if self.checked_scope is None else f"partial: {self.checked_scope}"
+        return "complete" if self.checked_scope is None else self.checked_scope
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -238,14 +254,16 @@ def run_claim(c: Claim, *, full: bool = False) -> Verdict:
         if not isinstance(out, Outcome):
             raise ClaimError(f"check of {c.id} returned {type(out).__name__}, expected Outcome")
         verdict: VerdictName = "verified" if out.holds else "refuted"
-        details, data = out.details, out.data
+        details, data, checked_scope = out.details, out.data, out.scope
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # a failing check is reported, not propagated
         verdict = "error"
         details = f"{type(exc).__name__}: {exc}"
         data = {"traceback": traceback.format_exc(limit=6)}
-    return Verdict(c.id, c.method, verdict, details, time.perf_counter() - t0, full, c.statement, c.source, data, c.has_full)
+        checked_scope = None
+    return Verdict(c.id, c.method, verdict, details, time.perf_counter() - t0, full, c.statement, c.source, data,
+                   c.has_full, checked_scope)
 
 
 def run_claims(claims: Iterable[Claim], *, full: bool = False, on_result: Callable[[Verdict], None] | None = None) -> list[Verdict]:

@@ -4,11 +4,14 @@ See ``docs/lightning.md`` and the spec ``lightning.md``.  Submodules: :mod:`.mod
 (parametrisation, tensors T and P, counts N(d,t)), :mod:`.families` (the invariant families),
 :mod:`.verification` (symbolic / numeric / non-triviality checks), :mod:`.dimension`
 (Jacobian ranks and the exact dimension certificate), :mod:`.implicitization` (graded mod-p
-implicitisation and family coverage), :mod:`.check_point` (membership tests for coefficient files).
+implicitisation and family coverage), :mod:`.check_point` (membership tests for coefficient files),
+:mod:`.cost` (size estimates made before anything large is built).
 """
 
 from .check_point import *  # noqa: F401,F403
 from .check_point import __all__ as _cp_all
+from .cost import *  # noqa: F401,F403
+from .cost import __all__ as _cost_all
 from .dimension import *  # noqa: F401,F403
 from .dimension import __all__ as _dim_all
 from .families import *  # noqa: F401,F403
@@ -20,4 +23,4 @@ from .model import __all__ as _model_all
 from .verification import *  # noqa: F401,F403
 from .verification import __all__ as _ver_all
 
-__all__ = [*_model_all, *_fam_all, *_ver_all, *_dim_all, *_imp_all, *_cp_all]
+__all__ = [*_model_all, *_fam_all, *_ver_all, *_dim_all, *_imp_all, *_cp_all, *_cost_all]

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import ComputationTooLargeError, NetworkFileError, NonFiniteError, ShapeError
-from ..numbers import to_fraction
+from ..numbers import fraction_to_float, shorten, to_fraction
 from .families import applicable_families, family_info, family_values, lie_flattening_matrix, linear_relations
 from .model import LightningShape, coefficient_count, entry_labels, pairs, symmetrize3
 
@@ -41,6 +41,8 @@ __all__ = ["CoefficientPoint", "FamilyVerdict", "PointReport", "load_point", "po
            "check_point", "FORMAT_NAME"]
 
 FORMAT_NAME = "lightning-coefficients"
+MAX_ENTRIES = 10 ** 8
+"""Most numbers a coefficient file may declare (its shape ``d' x d^3`` or ``d' x t x N(d,t)``)."""
 
 
 class CoefficientFileError(NetworkFileError):
@@ -100,8 +102,15 @@ def _field(obj: dict, name: str, kind=int, required=True, default=None):
         return default
     v = obj[name]
     if kind is int and (isinstance(v, bool) or not isinstance(v, int)):
-        raise CoefficientFileError(f"field {name!r} must be an integer, got {v!r}")
+        raise CoefficientFileError(f"field {name!r} must be an integer, got {_short(v)}")
+    if kind is int and v < 1:
+        raise CoefficientFileError(f"field {name!r} must be an integer >= 1, got {_short(v)}")
     return v
+
+
+def _short(v: Any) -> str:
+    """A value for an error message, never longer than about 60 characters."""
+    return shorten(v) if isinstance(v, str) else (repr(v) if len(repr(v)) <= 60 else shorten(repr(v)))
 
 
 def _leaves(x, path="") -> list:
@@ -114,27 +123,62 @@ def _leaves(x, path="") -> list:
 
 
 def _to_array(data: Any, shape: tuple, name: str, exact: bool) -> np.ndarray:
-    try:
-        arr = np.array(data, dtype=object)
-    except ValueError as exc:  # ragged
-        raise ShapeError(f"{name}: ragged nested lists ({exc}); expected shape {shape}") from None
-    if arr.shape != shape:
-        raise ShapeError(f"{name} must have shape {shape} (d'={shape[0]}, ...), got {arr.shape}")
+    got = _nested_shape(data)
+    if got != shape:
+        raise ShapeError(f"{name} must be nested lists of shape {shape}, got {got}")
+    arr = np.empty(shape, dtype=object)
+    arr[...] = _fill(data, len(shape))
     flat = []
     for idx, v in np.ndenumerate(arr):
         where = f"{name}{list(idx)}"
+        if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+            raise CoefficientFileError(f"{where}: expected a number, got {type(v).__name__} {_short(v)}")
         if exact:
             try:
                 flat.append(to_fraction(v, where=where))
-            except Exception as exc:
-                raise CoefficientFileError(f"{where}: {exc}") from None
+            except NetworkFileError:
+                raise
+            except (ValueError, TypeError, ArithmeticError) as exc:  # InvalidInputError & co.: one line
+                raise CoefficientFileError(str(exc) if str(exc).startswith(where) else f"{where}: {exc}") from None
         else:
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise CoefficientFileError(f"{where}: expected a number, got {v!r}")
-            if not math.isfinite(v):
+            if isinstance(v, str):
+                raise CoefficientFileError(f"{where}: got the string {_short(v)} among floats; write every "
+                                           "number as a float (numeric mode) or none (exact mode)")
+            if isinstance(v, float) and not math.isfinite(v):
                 raise NonFiniteError(f"{where} is NaN or infinite")
-            flat.append(float(v))
+            flat.append(fraction_to_float(v, where=where) if isinstance(v, int) else float(v))
     return np.array(flat, dtype=object if exact else float).reshape(shape)
+
+
+def _nested_shape(data: Any) -> tuple:
+    """Shape of regular nested lists (the first row decides); ``("ragged",)`` when irregular."""
+    shape = []
+    x = data
+    while isinstance(x, list):
+        shape.append(len(x))
+        if not x:
+            break
+        x = x[0]
+    shape = tuple(shape)
+    if not _regular(data, shape):
+        return ("ragged",)
+    return shape
+
+
+def _regular(x: Any, shape: tuple) -> bool:
+    if not shape:
+        return not isinstance(x, list)
+    return isinstance(x, list) and len(x) == shape[0] and all(_regular(y, shape[1:]) for y in x)
+
+
+def _fill(data: Any, depth: int):
+    """Nested lists as an object array of the leaves (numpy must not descend into them)."""
+    out = np.empty(len(data), dtype=object) if depth == 1 else None
+    if depth == 1:
+        for i, v in enumerate(data):
+            out[i] = v
+        return out
+    return np.stack([_fill(y, depth - 1) for y in data])
 
 
 def point_from_dict(obj: dict) -> CoefficientPoint:
@@ -143,14 +187,20 @@ def point_from_dict(obj: dict) -> CoefficientPoint:
         raise CoefficientFileError("the file must contain a JSON object")
     fmt = obj.get("format", FORMAT_NAME)
     if fmt != FORMAT_NAME:
-        raise CoefficientFileError(f"field 'format' must be {FORMAT_NAME!r}, got {fmt!r}")
+        raise CoefficientFileError(f"field 'format' must be {FORMAT_NAME!r}, got {_short(fmt)}")
     d, t = _field(obj, "d"), _field(obj, "t")
     dp = _field(obj, "dprime", required=False, default=1)
     a = _field(obj, "a", required=False, default=d)
+    declared = dp * max(d ** 3, t * coefficient_count(d, t) if "raw" in obj else 0)
+    if declared > MAX_ENTRIES:
+        raise CoefficientFileError(
+            f"d = {_short(d)}, t = {_short(t)}, dprime = {_short(dp)} declare {float(min(declared, 10**300)):.3g} "
+            "coefficients, more than "
+            f"MAX_ENTRIES = {MAX_ENTRIES} (expressivity.attention.check_point.MAX_ENTRIES)")
     shape = LightningShape(d, a, t, dp)
     tol = obj.get("tolerance", 1e-9)
-    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not tol > 0:
-        raise CoefficientFileError(f"field 'tolerance' must be a positive number, got {tol!r}")
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 < tol <= 1:
+        raise CoefficientFileError(f"field 'tolerance' must be a number in (0, 1] (a relative tolerance), got {_short(tol)}")
     payload = [obj[k] for k in ("cross", "pure", "raw") if k in obj]
     if not payload:
         raise CoefficientFileError("give 'cross' (and 'pure'), or 'raw'")
@@ -170,6 +220,8 @@ def point_from_dict(obj: dict) -> CoefficientPoint:
         raise CoefficientFileError("t >= 2 needs the 'cross' tensor (or 'raw')")
     if t == 1 and P is None:
         raise CoefficientFileError("t = 1 needs the 'pure' tensor (or 'raw')")
+    if not exact and tol < 1e-15:
+        raise CoefficientFileError(f"field 'tolerance' = {tol:g} is below float64 rounding (use >= 1e-15)")
     return CoefficientPoint(shape, T, P, exact, float(tol), tuple(raw_fail))
 
 
@@ -216,8 +268,13 @@ def _reduce_raw(R: np.ndarray, shape: LightningShape, exact: bool, tol: float):
 def load_point(path: str | Path) -> CoefficientPoint:
     """Read a coefficient file (see module docstring)."""
     from .._jsonfile import read_json_file
+    from ..exceptions import InvalidInputError
 
-    return point_from_dict(read_json_file(path, CoefficientFileError, "coefficient file"))
+    obj = read_json_file(path, CoefficientFileError, "coefficient file")
+    try:
+        return point_from_dict(obj)
+    except InvalidInputError as exc:  # name the file, keep the error class
+        raise type(exc)(f"{path}: {exc}") from None
 
 
 def point_to_dict(V: Any, A: Any, t: int, a: int | None = None) -> dict:
@@ -238,19 +295,39 @@ def _nested(arr: np.ndarray):
     return [[[arr[k, k2, l] for l in range(d)] for k2 in range(d)] for k in range(d)]
 
 
-def check_point(point: CoefficientPoint, families: list[str] | None = None) -> PointReport:
+def check_point(point: CoefficientPoint, families: list[str] | None = None, *,
+                max_seconds: float | None = None) -> PointReport:
     """Evaluate every applicable family on every output row and report which fail.
 
     Exact mode: a family fails when one generator is non-zero (a proof of non-membership).
-    Float mode: when ``|g| > tolerance * max|T|^deg``.
+    Float mode: the tensors are divided by ``s = max(1, max|T|, max|P|)`` first (every generator is
+    homogeneous, so it vanishes at ``T`` iff at ``T / s``), and a generator fails when its value
+    there exceeds ``tolerance``; ``max_value`` is reported for the scaled tensor.
+
+    The work is estimated first (:func:`.cost.estimate_check_point_seconds`); beyond
+    ``max_seconds`` (default 3600, ``--max-estimated-seconds``) :class:`ComputationTooLargeError`
+    is raised before evaluating anything.
     """
+    from .cost import DEFAULT_MAX_SECONDS, _human_seconds, estimate_check_point_seconds
+
     s = point.shape
     fams = families or applicable_families(s.d, s.a, s.t)
+    limit = DEFAULT_MAX_SECONDS if max_seconds is None else max_seconds
+    secs, worst = estimate_check_point_seconds(s, fams, point.exact)
+    if secs > limit:
+        raise ComputationTooLargeError(
+            f"checking a point with d = {s.d}, a = {s.a}, d' = {s.dprime} is estimated at {_human_seconds(secs)} "
+            f"(mostly family {worst!r}), over the limit of {_human_seconds(limit)}; "
+            "raise --max-estimated-seconds (max_seconds=) to run it anyway")
     verdicts = []
     method = "exact" if point.exact else "numeric"
     for i in range(s.dprime):
         T = point.cross[i] if point.cross is not None else None
         P = point.pure[i] if point.pure is not None else None
+        if not point.exact:  # scale: values stay far from float overflow (homogeneous families)
+            scale = max([1.0] + [float(np.max(np.abs(x))) for x in (T, P) if x is not None])
+            T = None if T is None else T / scale
+            P = None if P is None else P / scale
         for f in fams:
             if f == "linear":
                 verdicts.append(_linear_verdict(point, i, T, P, method))
@@ -258,8 +335,6 @@ def check_point(point: CoefficientPoint, families: list[str] | None = None) -> P
             ten = T if family_info(f).regime == "cross" else P
             if ten is None:
                 continue
-            scale_base = max(1.0, float(np.max(np.abs(ten.astype(float)))))
-            deg = max(family_info(f).degree(s.d, s.a))
             try:
                 vals = [v for _, v in family_values(f, _nested(ten), s.d, s.a)]
             except ComputationTooLargeError:
@@ -268,10 +343,18 @@ def check_point(point: CoefficientPoint, families: list[str] | None = None) -> P
             if point.exact:
                 bad = sum(1 for v in vals if v != 0)
             else:
-                bad = sum(1 for v in vals if abs(float(v)) > point.tolerance * scale_base ** deg)
-            mx = max((abs(float(v)) for v in vals), default=0.0)
+                bad = sum(1 for v in vals if not abs(float(v)) <= point.tolerance)  # NaN fails
+            mx = max((_abs_float(v) for v in vals), default=0.0)
             verdicts.append(FamilyVerdict(f, i, bad == 0, len(vals), bad, mx, method))
     return PointReport(point, tuple(verdicts))
+
+
+def _abs_float(v: Any) -> float:
+    """``|v|`` as a float for reports; ``inf`` when an exact value is beyond the float range."""
+    try:
+        return abs(float(v))
+    except OverflowError:
+        return math.inf
 
 
 def _linear_verdict(point, i, T, P, method):
@@ -285,16 +368,16 @@ def _linear_verdict(point, i, T, P, method):
                 for l in range(d):
                     n += 1
                     diff = T[k, k2, l] - T[k2, k, l]
-                    mx = max(mx, abs(float(diff)))
-                    if (diff != 0) if point.exact else abs(float(diff)) > point.tolerance * max(1.0, abs(float(T[k, k2, l]))):
+                    mx = max(mx, _abs_float(diff))
+                    if (diff != 0) if point.exact else not abs(diff) <= point.tolerance * max(1.0, abs(T[k, k2, l])):
                         bad += 1
         if P is not None:
             S = symmetrize3(T[None])[0]
             for idx in np.ndindex(P.shape):
                 n += 1
                 diff = P[idx] - S[idx]
-                mx = max(mx, abs(float(diff)))
-                if (diff != 0) if point.exact else abs(float(diff)) > point.tolerance * max(1.0, abs(float(P[idx]))):
+                mx = max(mx, _abs_float(diff))
+                if (diff != 0) if point.exact else not abs(diff) <= point.tolerance * max(1.0, abs(P[idx])):
                     bad += 1
     return FamilyVerdict("linear", i, bad == 0, n, bad, mx, method)
 

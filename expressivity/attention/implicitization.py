@@ -21,6 +21,7 @@ New minimal generators in degree k: ``dim I_k - dim(R_1 I_{k-1})_k``.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
@@ -31,7 +32,7 @@ import numpy as np
 from .._random import as_rng
 from ..exceptions import ComputationTooLargeError, InvalidInputError
 from ..progress import Progress
-from .families import applicable_families, family_generators, family_info, linear_relations
+from .families import applicable_families, family_generators, family_info
 from .model import LightningShape, cubic_multisets, pairs
 
 __all__ = [
@@ -168,8 +169,16 @@ def _nmod(arr: np.ndarray, p: int) -> flint.nmod_mat:
 
 
 def implicitize(shape: LightningShape, max_degree: int = 4, *, seed: Any = 0, p: int = DEFAULT_PRIME,
-                extra_points: int = 8, max_class: int = 6000, progress: bool = False) -> GradedIdealData:
+                extra_points: int = 8, max_class: int = 6000, max_monomials: int | None = 2_000_000,
+                progress: bool | Progress = False) -> GradedIdealData:
     """``dim I_k`` and new minimal generators for ``k = 1 .. max_degree`` (see module docstring).
+
+    The sizes of the weight classes are counted before anything is enumerated
+    (:func:`.cost.weight_class_sizes`); a class larger than ``max_class`` monomials, or a degree
+    with more than ``max_monomials`` monomials (None: no limit), raises
+    :class:`ComputationTooLargeError` up front.  ``progress``: ``True`` for progress lines on
+    stderr, or a :class:`~expressivity.progress.Progress` to report into (one phase per degree,
+    counted in monomials; the largest classes come first, so early rates are the slowest).
 
     Examples
     --------
@@ -177,43 +186,60 @@ def implicitize(shape: LightningShape, max_degree: int = 4, *, seed: Any = 0, p:
     >>> g.generators_by_degree()
     {1: 4, 4: 1}
     """
+    from .cost import _class_count_bound, linear_relation_count, weight_class_sizes
+
     if max_degree < 1:
         raise InvalidInputError(f"max_degree must be >= 1, got {max_degree}")
     weights = coordinate_weights(shape)
     n = len(weights)
+    for k in range(1, max_degree + 1):
+        total = math.comb(n + k - 1, k)
+        if max_monomials is not None and total > max_monomials:
+            raise ComputationTooLargeError(
+                f"degree {k} has {total} monomials in {n} coordinates (> max_monomials = {max_monomials}); "
+                "lower max_degree or raise max_monomials")
+        sizes = weight_class_sizes(shape, k)
+        biggest = sizes[0] if sizes else -(-total // _class_count_bound(shape, k))
+        if biggest > max_class:
+            raise ComputationTooLargeError(
+                f"degree {k} has a weight class of {'at least ' if sizes is None else ''}{biggest} monomials "
+                f"(> max_class = {max_class}); lower max_degree or raise max_class (--max-class)")
     rng = as_rng(seed)
     degrees = []
     prev_basis: dict[tuple[int, ...], tuple[list, np.ndarray]] = {}
     all_bases = {}
-    with Progress(max_degree, f"implicitize d={shape.d} a={shape.a} t={shape.t}", enabled=progress) as prog:
+    label = f"implicitization d={shape.d} a={shape.a} t={shape.t}"
+    own = not isinstance(progress, Progress)
+    prog = Progress(None, label, enabled=bool(progress)) if own else progress
+    try:
         for k in range(1, max_degree + 1):
             t0 = time.perf_counter()
+            prog.phase(f"{label}: degree {k}/{max_degree}, monomials", math.comb(n + k - 1, k))
             classes = _monomials_by_class(n, k, weights)
             biggest = max(len(v) for v in classes.values())
-            if biggest > max_class:
-                raise ComputationTooLargeError(
-                    f"degree {k} has a weight class of {biggest} monomials (> max_class = {max_class}); lower max_degree")
             Y = model_points_mod_p(shape, biggest + extra_points, rng, p)
             basis: dict[tuple[int, ...], tuple[list, np.ndarray]] = {}
             dim_I = 0
             dim_low = 0
-            for w, monos in classes.items():
+            for w, monos in sorted(classes.items(), key=lambda kv: -len(kv[1])):
                 E = _eval_monomials(Y[:len(monos) + extra_points], monos, p)
                 X, nullity = _nmod(E, p).nullspace()
                 nullity = int(nullity)
-                if nullity == 0:
-                    continue
-                dim_I += nullity
-                B = np.array([[int(X[i, j]) for i in range(len(monos))] for j in range(nullity)], dtype=np.int64)
-                basis[w] = (monos, B)
-                if k > 1 and prev_basis:
-                    dim_low += _rank_of_products(prev_basis, w, monos, weights, p)
+                if nullity:
+                    dim_I += nullity
+                    B = np.array([[int(X[i, j]) for i in range(len(monos))] for j in range(nullity)], dtype=np.int64)
+                    basis[w] = (monos, B)
+                    if k > 1 and prev_basis:
+                        dim_low += _rank_of_products(prev_basis, w, monos, weights, p)
+                prog.update(len(monos), extra=f"dim I_{k} so far {dim_I}")
             degrees.append(DegreeData(k, sum(len(v) for v in classes.values()), len(classes), dim_I, dim_low,
                                       time.perf_counter() - t0))
             all_bases[k] = basis
             prev_basis = basis
-            prog.update(1, extra=f"degree {k}: dim I = {dim_I}")
-    lin = len(linear_relations(shape.d, shape.t)) if shape.t >= 2 else 0
+    finally:
+        if own:
+            prog.close()
+    lin = linear_relation_count(shape.d, shape.t)
     return GradedIdealData(shape, n, tuple(degrees), lin, p, all_bases)
 
 
@@ -266,7 +292,7 @@ def _homogeneous_components(poly: flint.fmpz_mpoly, weights) -> dict:
 
 
 def family_coverage(graded: GradedIdealData, degree: int, families: Iterable[str] | None = None,
-                    *, split_components: bool = True, **options) -> CoverageData:
+                    *, split_components: bool = True, progress: bool | Progress = False, **options) -> CoverageData:
     """Rank mod p of the degree-``degree`` part of the ideal generated by the families.
 
     Family generators (d' = 1 only) are multiplied by all monomials up to ``degree``.  The
@@ -275,6 +301,10 @@ def family_coverage(graded: GradedIdealData, degree: int, families: Iterable[str
     because the ideal is homogeneous, but together they may span more than the quartics
     themselves; with ``split_components=False`` the generators are used as they are and the
     rank is taken over all degree-``degree`` monomials at once (slower).
+
+    ``progress``: ``True`` or a :class:`~expressivity.progress.Progress`; two phases, the
+    generator multiples (per family) and the ranks (per weight class, for the span of all
+    families, of each family alone and of all but each family).
     """
     shape = graded.shape
     if shape.dprime != 1:
@@ -297,6 +327,10 @@ def family_coverage(graded: GradedIdealData, degree: int, families: Iterable[str
     global_index = {m: offsets[w] + i for w, ms in classes.items() for i, m in enumerate(ms)}
     var_lists = {}
     rows_by_family: dict[str, dict] = {}
+    label = f"coverage degree {degree}"
+    own = not isinstance(progress, Progress)
+    prog = Progress(None, label, enabled=bool(progress)) if own else progress
+    prog.phase(f"{label}: generator multiples, families", len(fams))
     for f in fams:
         per_class: dict = {}
         for lab, g in family_generators(f, shape.d, shape.a, **options):
@@ -327,6 +361,7 @@ def family_coverage(graded: GradedIdealData, degree: int, families: Iterable[str
                             row[key] = (row.get(key, 0) + c) % p
                     per_class.setdefault(w, []).append(row)
         rows_by_family[f] = per_class
+        prog.update(1, extra=f)
 
     def span(selected: list[str]) -> int:
         mixed = [r for f in selected for r in rows_by_family[f].get(("mixed",), [])]
@@ -342,10 +377,13 @@ def family_coverage(graded: GradedIdealData, degree: int, families: Iterable[str
             for i, r in enumerate(allrows):
                 for j, c in r.items():
                     M[i, j] = c
-            return int(_nmod(M, p).rank())
+            rank = int(_nmod(M, p).rank())
+            prog.update(len(classes))
+            return rank
         total = 0
         for w, ms in classes.items():
             rows = [r for f in selected for r in rows_by_family[f].get(w, [])]
+            prog.update(1)
             if not rows:
                 continue
             M = np.zeros((len(rows), len(ms)), dtype=np.int64)
@@ -356,7 +394,12 @@ def family_coverage(graded: GradedIdealData, degree: int, families: Iterable[str
         return total
 
     dim_I = next(dd.dim_ideal for dd in graded.degrees if dd.degree == degree)
-    span_all = span(fams)
-    by_family = {f: span([f]) for f in fams}
-    lost = {f: span_all - span([g for g in fams if g != f]) for f in fams}
+    prog.phase(f"{label}: ranks, weight classes", (1 + 2 * len(fams)) * len(classes))
+    try:
+        span_all = span(fams)
+        by_family = {f: span([f]) for f in fams}
+        lost = {f: span_all - span([g for g in fams if g != f]) for f in fams}
+    finally:
+        if own:
+            prog.close()
     return CoverageData(shape, degree, dim_I, span_all, by_family, lost)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from typing import Callable, Sequence
@@ -20,6 +21,16 @@ from typing import Callable, Sequence
 from ..exceptions import ExpressivityError
 
 __all__ = ["CLIBuilder", "build_parser", "main"]
+
+
+class OneLineErrorParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage errors are one line on stderr (exit 2), naming ``--help``."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's hook
+        message = " ".join(message.split())
+        if len(message) > 400:
+            message = message[:400] + "..."
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 class CLIBuilder:
@@ -46,7 +57,7 @@ class CLIBuilder:
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrorParser(
         prog="expressivity",
         description="Formal expressivity analysis of neural-network layers: exact, symbolic and numeric checks of published claims.",
     )
@@ -64,18 +75,81 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# attributes that name files a command writes; `_check_outputs` validates them before the work
+_OUTPUT_FILE_ATTRS = ("json", "certificate", "export", "out")
+_OUTPUT_DIR_COMMANDS = {("figures", "out")}
+
+
+def _input_files(args: argparse.Namespace) -> list[str]:
+    """Every string argument that names an existing file: the command's inputs."""
+    found = []
+    for name, value in vars(args).items():
+        if name in _OUTPUT_FILE_ATTRS:
+            continue
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            if isinstance(v, str) and v and len(v) < 4096 and os.path.isfile(v):
+                found.append(v)
+    return found
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse unwritable outputs and outputs that would replace an input, before any work."""
+    from .._io import check_output_path
+
+    inputs = tuple(_input_files(args))
+    for name in _OUTPUT_FILE_ATTRS:
+        value = getattr(args, name, None)
+        if not isinstance(value, str) or value == "-" or (name == "json" and value is None):
+            continue
+        is_dir = (getattr(args, "command", None), name) in _OUTPUT_DIR_COMMANDS
+        flag = "--json-out" if name == "json" else f"--{name}"
+        check_output_path(value, inputs=inputs, what=flag, directory=is_dir)
+
+
+def _one_line(exc: BaseException, limit: int = 400) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit code."""
+    """Entry point of the console script; returns the exit code (see :mod:`expressivity.cli._common`)."""
+    from ..exceptions import LimitReachedError, SolverTimeoutError
+    from ._common import EXIT_INTERRUPTED, EXIT_TIMEOUT, EXIT_USAGE, json_stdout_guard
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
-        return 2
+        return EXIT_USAGE
     try:
-        return int(args.func(args) or 0)
+        _check_outputs(args)
+        with json_stdout_guard(getattr(args, "json", None) == "-"):
+            return int(args.func(args) or 0)
+    except (SolverTimeoutError, LimitReachedError) as exc:
+        print(f"expressivity: limit reached: {_one_line(exc)} (nothing proved)", file=sys.stderr)
+        return EXIT_TIMEOUT
     except ExpressivityError as exc:
-        print(f"expressivity: error: {exc}", file=sys.stderr)
-        return 2
+        print(f"expressivity: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("expressivity: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (`expressivity list | head`): stop quietly, as Unix tools do
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        except OSError:
+            pass
+        return 141
+    except MemoryError:
+        print("expressivity: error: out of memory; the computation is too large for this machine "
+              "(lower the sizes or raise the limits deliberately)", file=sys.stderr)
+        return EXIT_USAGE
+    except (RecursionError, OverflowError, UnicodeDecodeError, ValueError, OSError) as exc:
+        # a last line of defence: input that got past validation must still end in one line
+        if os.environ.get("EXPRESSIVITY_DEBUG"):
+            raise
+        print(f"expressivity: error: {type(exc).__name__}: {_one_line(exc)} "
+              "(set EXPRESSIVITY_DEBUG=1 for the traceback)", file=sys.stderr)
+        return EXIT_USAGE

@@ -1,21 +1,105 @@
-"""Helpers shared by the CLI plug-ins: ``--json`` output and tables."""
+"""Helpers shared by the CLI plug-ins: ``--json`` output, exit codes and tables.
+
+Exit codes (the same for every command):
+
+=====  =====================================================================
+0      success: every claim verified / the network computes the target / accepted
+1      a definite negative answer: refuted, rejected, counterexample found
+2      bad usage or bad input (every :class:`~expressivity.ExpressivityError` not below)
+3      a time or resource limit was reached during the run: nothing was proved
+130    interrupted (Ctrl-C / SIGINT)
+141    stdout was closed by its reader (``expressivity list | head``); nothing more is printed
+=====  =====================================================================
+
+JSON: ``--json`` writes the JSON document to stdout (and nothing else reaches stdout: the
+command's text and any solver chatter go to stderr); ``--json-out FILE`` writes it to FILE,
+atomically, and keeps the text report on stdout.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Sequence
 
-__all__ = ["add_json_option", "write_json", "to_jsonable", "print_table"]
+__all__ = [
+    "EXIT_OK", "EXIT_FAIL", "EXIT_USAGE", "EXIT_TIMEOUT", "EXIT_INTERRUPTED",
+    "add_json_option", "write_json", "to_jsonable", "print_table", "json_stdout_guard", "text_stream",
+    "positive_int", "positive_float",
+]
+
+EXIT_OK = 0
+EXIT_FAIL = 1
+EXIT_USAGE = 2
+EXIT_TIMEOUT = 3
+EXIT_INTERRUPTED = 130
+
+# the real stdout while `json_stdout_guard` sends everything else to stderr
+_json_stream = None
 
 
-def add_json_option(p: argparse.ArgumentParser) -> None:
-    """``--json [FILE]``: machine-readable output to FILE, or to stdout when FILE is omitted or '-'."""
-    p.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",
-                   help="write JSON to FILE (stdout when FILE is omitted or '-')")
+def add_json_option(p: argparse.ArgumentParser, *, default=None) -> None:
+    """``--json`` (JSON document to stdout) and ``--json-out FILE`` (to FILE); both set ``args.json``.
+
+    ``args.json`` is ``"-"`` for stdout, a path, or ``default`` (``None``: no JSON).
+    """
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--json", dest="json", action="store_const", const="-", default=default,
+                   help="write the result as JSON to stdout (text goes to stderr)")
+    g.add_argument("--json-out", dest="json", metavar="FILE", default=default,
+                   help="write the result as JSON to FILE (atomically; never over an input file)")
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a positive integer of at most 18 digits (argparse reports one line, exit 2).
+
+    >>> positive_int("3")
+    3
+    >>> positive_int("-1")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be a positive integer (at most 18 digits), got '-1'
+    """
+    from ..numbers import shorten
+
+    s = text.strip()
+    if not (s.isascii() and s.isdigit()) or len(s) > 18 or int(s) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer (at most 18 digits), got {shorten(text)}")
+    return int(s)
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a positive finite number, e.g. seconds or GiB (argparse reports one line, exit 2).
+
+    >>> positive_float("2.5")
+    2.5
+    >>> positive_float("inf")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be a positive finite number, got 'inf'
+    """
+    from ..numbers import shorten
+
+    try:
+        value = float(text) if len(text) <= 40 else float("nan")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {shorten(text)}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {shorten(text)}")
+    return value
+
+
+positive_float.__name__ = "number"  # argparse names the type in "invalid number value"
+
+
+def text_stream(args: argparse.Namespace):
+    """Where a command prints its human-readable report: stderr when JSON goes to stdout."""
+    return sys.stderr if getattr(args, "json", None) == "-" else sys.stdout
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -26,13 +110,15 @@ def to_jsonable(obj: Any) -> Any:
         return [to_jsonable(v) for v in obj]
     if isinstance(obj, Fraction):
         return str(obj)
+    if isinstance(obj, float) and (obj != obj or obj in (float("inf"), float("-inf"))):
+        return str(obj)  # JSON has no NaN/Infinity: keep the document valid
     if isinstance(obj, (bool, int, float, str)) or obj is None:
         return obj
     try:
         import numpy as np
 
         if isinstance(obj, np.generic):
-            return obj.item()
+            return to_jsonable(obj.item())
         if isinstance(obj, np.ndarray):
             return to_jsonable(obj.tolist())
     except ImportError:  # pragma: no cover
@@ -43,14 +129,62 @@ def to_jsonable(obj: Any) -> Any:
 
 
 def write_json(target: str | None, obj: Any) -> None:
-    """Write ``obj`` as JSON to ``target`` ('-' = stdout; None = do nothing)."""
+    """Write ``obj`` as JSON to ``target`` ('-' = stdout; None = do nothing); files atomically."""
     if target is None:
         return
-    text = json.dumps(to_jsonable(obj), indent=2) + "\n"
+    text = json.dumps(to_jsonable(obj), indent=2, allow_nan=False) + "\n"
     if target == "-":
-        sys.stdout.write(text)
+        stream = _json_stream if _json_stream is not None else sys.stdout
+        stream.write(text)
+        stream.flush()
     else:
-        Path(target).write_text(text, encoding="utf-8")
+        from .._io import atomic_write_text
+
+        atomic_write_text(Path(target), text)
+
+
+class json_stdout_guard:
+    """While active, everything printed to stdout -- by Python or by C libraries such as
+    highspy writing to file descriptor 1 -- goes to stderr; :func:`write_json` alone reaches
+    the real stdout.  Used by ``main`` when a command's JSON goes to stdout."""
+
+    def __init__(self, active: bool = True):
+        self.active = active
+        self._saved_fd = None
+        self._saved_stdout = None
+
+    def __enter__(self) -> "json_stdout_guard":
+        global _json_stream
+        if not self.active:
+            return self
+        self._saved_stdout = sys.stdout
+        try:
+            fd = sys.stdout.fileno()
+        except (AttributeError, OSError, ValueError):  # e.g. captured by pytest: Python level only
+            fd = None
+        sys.stdout.flush()
+        if fd == 1:
+            self._saved_fd = os.dup(1)
+            os.dup2(2, 1)
+            _json_stream = os.fdopen(os.dup(self._saved_fd), "w", encoding="utf-8", closefd=True)
+        else:
+            _json_stream = self._saved_stdout
+        sys.stdout = sys.stderr
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _json_stream
+        if not self.active:
+            return
+        sys.stdout = self._saved_stdout
+        if self._saved_fd is not None:
+            try:
+                sys.stderr.flush()
+                _json_stream.close()
+            finally:
+                os.dup2(self._saved_fd, 1)
+                os.close(self._saved_fd)
+        _json_stream = None
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, stream=None) -> None:

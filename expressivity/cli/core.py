@@ -32,10 +32,14 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             print(f"\n{v.id}: {v.verdict} -- {v.details}", file=out)
     counts = {k: sum(v.verdict == k for v in verdicts) for k in ("verified", "refuted", "error")}
     total = sum(v.seconds for v in verdicts)
-    partial = sum(v.scope == "partial" for v in verdicts)
+    partial = sum(v.scope.startswith("partial") for v in verdicts)
+    sampled = sum(not v.scope.startswith("partial") and v.scope != "complete" for v in verdicts)
     if partial:
         print(f"\n{partial} claim(s) ran in quick mode and checked part of their statement (see details); "
               "--full checks all of it.", file=out)
+    if sampled:
+        print(f"{sampled} claim(s) were checked on the instances their scope names (e.g. n ≤ 10), not proved in general.",
+              file=out)
     print(f"\n{counts['verified']} verified, {counts['refuted']} refuted, {counts['error']} errors in {total:.1f} s", file=out)
     write_json(args.json, {"mode": mode, "summary": counts, "claims": [v.to_json() for v in verdicts]})
     return 0 if counts["refuted"] == counts["error"] == 0 else 1
@@ -48,6 +52,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         write_json(args.json, [{"id": c.id, "statement": c.statement, "source": c.source, "method": c.method,
                                 "has_full": c.has_full} for c in claims])
+        if args.json != "-":
+            print(f"{len(claims)} claim(s) written to {args.json}")
         return 0
     print_table(["id", "method", "source", "statement"], [(c.id, c.method, c.source, c.statement) for c in claims])
     return 0

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
+import sys
 
-from ..exceptions import CertificateError, InvalidInputError
-from ._common import add_json_option, print_table, write_json
+from ..exceptions import CertificateError, ComputationTooLargeError, InvalidInputError
+from ._common import EXIT_FAIL, EXIT_OK, EXIT_TIMEOUT, add_json_option, positive_int, print_table, write_json
 
 __all__ = ["register"]
 
@@ -28,7 +28,7 @@ def _cmd_max(args: argparse.Namespace) -> int:
     else:
         print(f"MAX_{args.n} ({args.construction}): {net.hidden_layers} hidden layers, widths {net.widths}, "
               f"{net.num_neurons} neurons" + (f" -> {args.out}" if args.out else ""))
-    return 0
+    return EXIT_OK
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -39,7 +39,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.max != net.input_dim:
         raise InvalidInputError(f"--max {args.max} but the network has {net.input_dim} inputs; "
                                 "max{x1..xN} needs exactly N inputs")
-    res = verify_computes_max(net, max_cones=args.max_cones, progress=not args.json)
+    try:
+        res = verify_computes_max(net, max_cones=args.max_cones, progress=args.json != "-")
+    except ComputationTooLargeError as exc:
+        # a resource limit reached mid-run: nothing proved either way (exit 3, like a time limit)
+        if args.json:
+            write_json(args.json, {"network": args.network, "n": net.input_dim, "computes_max": None,
+                                   "status": "cone limit reached, not proved", "max_cones": args.max_cones})
+        print(f"expressivity: limit: {exc} (nothing proved)", file=sys.stderr)
+        return EXIT_TIMEOUT
     if args.json:
         write_json(args.json, {"network": args.network, "hidden_layers": net.hidden_layers,
                                "neurons": net.num_neurons, **res.to_json()})
@@ -50,7 +58,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         pt = ", ".join(str(v) for v in res.counterexample)
         print(f"{args.network}: does NOT compute max{{x1..x{res.n}}}: at x = ({pt}) the network gives "
               f"{res.network_value}, the max is {res.max_value}")
-    return 0 if res.computes_max else 1
+    return EXIT_OK if res.computes_max else EXIT_FAIL
 
 
 def _cmd_hconform(args: argparse.Namespace) -> int:
@@ -63,33 +71,34 @@ def _cmd_hconform(args: argparse.Namespace) -> int:
         write_json(args.json, {"network": args.network, **res.to_json()})
     else:
         print(f"{args.network}: {'H_%d-conforming' % res.n if res.conforming else 'NOT H_%d-conforming' % res.n} -- {res.explanation}")
-    return 0 if res.conforming else 1
+    return EXIT_OK if res.conforming else EXIT_FAIL
 
 
 def _cmd_certificate(args: argparse.Namespace) -> int:
     from ..relu.certificates import Certificate, check_certificate, search_certificate
 
     if args.check:
-        try:
-            data = json.loads(Path(args.check).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise CertificateError(f"cannot read certificate {args.check}: {exc}") from None
+        from .._jsonfile import read_json_file
+
+        data = read_json_file(args.check, CertificateError, "certificate file")
         chk = check_certificate(Certificate.from_json(data))
         write_json(args.json, chk.to_json())
         if not args.json:
             print(f"{args.check}: {'valid' if chk.valid else 'INVALID'} certificate for MAX_{chk.n} (exact, sorted cone)")
-        return 0 if chk.valid else 1
+        return EXIT_OK if chk.valid else EXIT_FAIL
     if args.n is None:
         raise InvalidInputError("give --n N to search, or --check FILE to verify a certificate")
     res = search_certificate(args.n, k=args.k, time_limit=args.time_limit, seed=args.seed, progress=not args.json)
     if args.out and res.certificate is not None:
-        Path(args.out).write_text(json.dumps(res.certificate.to_json(), indent=1) + "\n", encoding="utf-8")
+        from .._io import atomic_write_text
+
+        atomic_write_text(args.out, json.dumps(res.certificate.to_json(), indent=1) + "\n")
     if args.json:
         write_json(args.json, res.to_json())
     else:
         print(f"MAX_{args.n}, k = {res.k}: {'FOUND' if res.found else 'not found'} -- {res.message} "
               f"({res.templates_tried} templates, {res.distinct_hinges} hinges, {res.seconds:.1f} s)")
-    return 0 if res.found else 1
+    return EXIT_OK if res.found else EXIT_FAIL
 
 
 def _cmd_bounds(args: argparse.Namespace) -> int:
@@ -102,7 +111,7 @@ def _cmd_bounds(args: argparse.Namespace) -> int:
         print_table(["m", "log2 (tree)", "log3 (BBHSY25)", "log5 (R+26)", "best known", "exact"],
                     [(r.m, r.log2, r.log3 if r.log3 is not None else "-", r.log5 if r.log5 is not None else "-",
                       r.best, r.exact if r.exact is not None else "open") for r in rows])
-    return 0
+    return EXIT_OK
 
 
 def register(cli) -> None:
@@ -120,8 +129,9 @@ def register(cli) -> None:
     p = g.add_parser("check", help="decide exactly whether a network computes max{x1..xN}",
                      description="Exact verdict (cone bisection in integer arithmetic); exit 1 with a counterexample point if not.")
     p.add_argument("network", help="network JSON file")
-    p.add_argument("--max", type=int, required=True, metavar="N", help="the claimed target max{x1..xN}")
-    p.add_argument("--max-cones", type=int, default=3_000_000, help="give up after this many cones")
+    p.add_argument("--max", type=positive_int, required=True, metavar="N", help="the claimed target max{x1..xN}")
+    p.add_argument("--max-cones", type=positive_int, default=3_000_000,
+                   help="give up after this many cones (default 3000000): exit 3, nothing proved")
     add_json_option(p)
     p.set_defaults(func=_cmd_check)
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import sys
+from fractions import Fraction
 
-from ._common import add_json_option, print_table, write_json
+from ._common import add_json_option, print_table, text_stream, write_json
 
 __all__ = ["register"]
 
 
 def _lam(args):
+    """``--lam`` read by the package's one exact parser (bounded digits and exponents), then range-checked."""
+    from expressivity.ffn.witnesses import check_lambda
     from expressivity.numbers import to_fraction
 
-    return to_fraction(args.lam, where="--lam")
+    return check_lambda(to_fraction(args.lam, where="--lam"))
 
 
 def _cmd_witness(args: argparse.Namespace) -> int:
@@ -25,7 +27,8 @@ def _cmd_witness(args: argparse.Namespace) -> int:
     data["max_forward_error"] = w.max_forward_error(n=1000, seed=0)
     if args.json:
         write_json(args.json, data)
-        return 0
+        if args.json == "-":
+            return 0
     print(f"{w.name}: {w.title}")
     print(f"  separation      {w.separation}")
     print(f"  target          {w.target}   on [-1, 1]^{w.dim}")
@@ -40,6 +43,7 @@ def _cmd_witness(args: argparse.Namespace) -> int:
 
 
 def _cmd_certify(args: argparse.Namespace) -> int:
+    from expressivity.ffn.intervals import decimal_down, decimal_up
     from expressivity.ffn.witnesses import get_witness
 
     w = get_witness(args.name, _lam(args))
@@ -49,30 +53,56 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     c = w.certify(args.width, **kw)
     if args.json:
         write_json(args.json, c)
-        return 0
+        if args.json == "-":
+            return 0 if c.positive else 1
     print(f"{w.name} vs {c.weaker_class} ({'every width' if c.width is None else f'width {c.width}'})")
-    print(f"  norm          {c.norm}")
-    lb = str(c.lower_bound) if c.lower_bound.denominator < 10**9 else f"{float(c.lower_bound):.12g} (exact rational lower end)"
-    print(f"  certified gap >= {lb}   [{c.method}]")
+    lb = str(c.lower_bound) if c.lower_bound.denominator < 10**9 else f"{decimal_down(c.lower_bound, 12)} (rounded down)"
+    if c.kind == "non_representability":
+        verdict = "certified" if c.positive else "not certified"
+        print(f"  {verdict}: {w.name} is not computed by any layer of the class {c.weaker_class}   [{c.method}]")
+        print(f"  witness value >= {lb}, where the value is the {c.norm}")
+    else:
+        print(f"  norm          {c.norm}")
+        print(f"  certified gap >= {lb}   [{c.method}]")
     if c.enclosure is not None:
-        print(f"  enclosure     [{float(c.enclosure.lo):.15g}, {float(c.enclosure.hi):.15g}]")
+        print(f"  enclosure     [{decimal_down(c.enclosure.lo, 15)}, {decimal_up(c.enclosure.hi, 15)}] (rounded outwards)")
     print(f"  why           {c.statement}")
     return 0 if c.positive else 1
 
 
+def _widths(text: str) -> list[int]:
+    from expressivity.exceptions import InvalidInputError
+
+    parts = [v.strip() for v in text.split(",")]
+    if len(text) > 1000 or not all(v.isdigit() and len(v) <= 9 for v in parts):
+        raise InvalidInputError(f"--widths: expected comma-separated positive integers like 1,4,16, got {text[:60]!r}")
+    return [int(v) for v in parts]
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
+    from expressivity.ffn.intervals import decimal_down
     from expressivity.ffn.sweeps import default_widths, sweep
 
-    widths = [int(v) for v in args.widths.split(",")] if args.widths else default_widths(args.name, args.max_width)
-    r = sweep(args.name, widths, seed=args.seed, lam=_lam(args), progress=not args.quiet)
+    widths = _widths(args.widths) if args.widths else default_widths(args.name, args.max_width)
+    r = sweep(args.name, widths, seed=args.seed, lam=_lam(args), progress=not args.quiet, max_memory_gb=args.max_memory_gb)
     if args.json:
         write_json(args.json, r)
         if args.json == "-":
             return 0
-    print(f"{r.name}: {r.description}", file=sys.stdout)
-    print_table(["width", "features", "L2 (rmse)", "sup err", "certified gap of fit", "class floor"],
-                [(row.width, row.n_features, f"{row.rmse:.3e}", f"{row.sup_error:.3e}", f"{row.certified:.6f}", f"{row.floor:.6f}")
-                 for row in r.rows])
+    out = text_stream(args)
+    print(f"{r.name}: {r.description}", file=out)
+    has_measured = any(row.measured is not None for row in r.rows)
+    headers = ["width", "features", "L2 (rmse)", "sup err", "certified gap of fit", "class floor"]
+    down = lambda v: decimal_down(Fraction(v), 6)  # noqa: E731  (lower bounds are displayed rounded down)
+    rows = [[row.width, row.n_features, f"{row.rmse:.3e}", f"{row.sup_error:.3e}", down(row.certified), down(row.floor)]
+            for row in r.rows]
+    if has_measured:
+        headers.append("sampled norm (numeric)")
+        for cells, row in zip(rows, r.rows):
+            cells.append("-" if row.measured is None else f"{row.measured:.6f}")
+    print_table(headers, rows, stream=out)
+    print("certified gap and class floor: proved lower bounds (rounded down); fits, errors and sampled norms: "
+          "float64 (numeric)", file=out)
     return 0
 
 
@@ -93,7 +123,7 @@ def _cmd_activations(args: argparse.Namespace) -> int:
 
 
 def register(cli) -> None:
-    from expressivity.ffn.sweeps import SWEEPS
+    from expressivity.ffn.sweeps import DEFAULT_MAX_MEMORY_GB, SWEEPS
     from expressivity.ffn.witnesses import WITNESS_NAMES
 
     g = cli.group("ffn", "FFN expressivity: fixed ⊊ LA ⊊ MoA witnesses, certified gaps and sweeps")
@@ -106,7 +136,9 @@ def register(cli) -> None:
     p.set_defaults(func=_cmd_witness)
 
     p = g.add_parser("certify", help="print the certified gap between a witness and the weaker class",
-                     description="Certified (exact or interval) lower bound on the distance to the weaker class.")
+                     description="Certified (exact or interval) lower bound on the distance to the weaker class, or, "
+                                 "for T3, a certificate that the witness is not in the weaker class at all. "
+                                 "Exit 0 when the certified value is positive, 1 when it is 0.")
     p.add_argument("name", help="witness name: " + ", ".join(WITNESS_NAMES))
     p.add_argument("--width", type=int, default=None, help="width m of the weaker class (when the bound depends on it)")
     p.add_argument("--activation", default=None, help="σ of the fixed class for f1/f2 (default relu)")
@@ -120,7 +152,9 @@ def register(cli) -> None:
     p.add_argument("--widths", default=None, help="comma-separated widths (default powers of 2 up to --max-width)")
     p.add_argument("--max-width", type=int, default=None, help="largest power-of-two width (default 1024; the T sweep at 1024 takes ~20 s)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--lam", default="2")
+    p.add_argument("--lam", default="2", help="λ of the T sweeps (exact rational, default 2)")
+    p.add_argument("--max-memory-gb", type=float, default=DEFAULT_MAX_MEMORY_GB,
+                   help=f"refuse widths whose least-squares features need more memory (default {DEFAULT_MAX_MEMORY_GB:g})")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     add_json_option(p)
     p.set_defaults(func=_cmd_sweep)

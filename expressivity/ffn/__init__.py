@@ -17,16 +17,17 @@ parameter).  Modules:
 from .activations import (PAPER_DICTIONARY, PL_DICTIONARY, POLY_DICTIONARY, Activation, activation_names,
                           get_activation, leaky_relu, resolve_dictionary)
 from .certificates import (Certificate, DifferenceFunctional, counting_floor, f1_derivative_gap, jump_gap_lower_bound,
-                           pl_breakpoints_1d, quadratic_rank_floor, ridge_jump, segment_breakpoints, sympy_jump)
+                           pl_breakpoints_1d, quadratic_rank_floor, ridge_jump, same_sign_jumps_per_neuron,
+                           segment_breakpoints, sympy_jump)
 from .chebyshev import ChebyshevFloor, chebyshev_affine_floor, chebyshev_affine_lp
 from .gate_stats import (effective_activations, effective_sample_size, hill_exact, hill_number, normalize_gates,
                          renyi_entropy, tsallis_entropy)
 from .gates import Gate, GateRepresentationError, constant_gate_bias, gate_names, get_gate
-from .intervals import Enclosure
+from .intervals import Enclosure, UnboundedEnclosureError, decimal_down, decimal_up, float_down, float_up
 from .layers import FFNLayer, fixed_type1, fixed_type2, la_type1, la_type2, moa_type1, moa_type2, overhead
 from .nesting import fixed_to_la, fixed_to_moa, la_to_moa, sigmoid_containment_evidence
 from .sweeps import SWEEPS, sweep
-from .witnesses import WITNESS_NAMES, Witness, get_witness
+from .witnesses import WITNESS_NAMES, Witness, check_lambda, get_witness
 
 __all__ = [
     "Activation", "get_activation", "activation_names", "leaky_relu", "resolve_dictionary",
@@ -35,9 +36,10 @@ __all__ = [
     "FFNLayer", "fixed_type1", "fixed_type2", "la_type1", "la_type2", "moa_type1", "moa_type2", "overhead",
     "fixed_to_la", "la_to_moa", "fixed_to_moa", "sigmoid_containment_evidence",
     "Certificate", "ridge_jump", "sympy_jump", "jump_gap_lower_bound", "pl_breakpoints_1d", "f1_derivative_gap",
-    "counting_floor", "segment_breakpoints", "DifferenceFunctional", "quadratic_rank_floor",
-    "ChebyshevFloor", "chebyshev_affine_floor", "chebyshev_affine_lp", "Enclosure",
-    "Witness", "get_witness", "WITNESS_NAMES", "SWEEPS", "sweep",
+    "counting_floor", "same_sign_jumps_per_neuron", "segment_breakpoints", "DifferenceFunctional", "quadratic_rank_floor",
+    "ChebyshevFloor", "chebyshev_affine_floor", "chebyshev_affine_lp", "Enclosure", "UnboundedEnclosureError",
+    "float_down", "float_up", "decimal_down", "decimal_up",
+    "Witness", "get_witness", "check_lambda", "WITNESS_NAMES", "SWEEPS", "sweep",
     "normalize_gates", "hill_number", "hill_exact", "renyi_entropy", "tsallis_entropy", "effective_sample_size",
     "effective_activations",
 ]

@@ -1,9 +1,11 @@
 """Certificates computed from parameters: ridge jumps, breakpoint counting, degree and rank bounds.
 
 Every function here works on the *parameters* of a layer and returns exact numbers (Fractions or
-sympy constants) or rigorous :class:`~expressivity.ffn.intervals.Enclosure` s.  Float layers are
-read deliberately as the exact binary rationals they store (``Fraction(float)``), so a
-certificate about a fitted float network is a statement about exactly that network.
+sympy constants) or rigorous :class:`~expressivity.ffn.intervals.Enclosure` s.  The parameters of a
+*float* layer are read deliberately as the exact binary rationals they store
+(:func:`~expressivity.numbers.float_to_fraction`), so a certificate about a fitted float network is a
+statement about exactly that network.  Every other number (hyperplanes, points, offsets) must be
+exact: floats are refused (:func:`~expressivity.numbers.to_fraction`).
 
 * :func:`ridge_jump` -- the jump ``J_g(y)`` of the directional derivative ``∂_e g`` across the
   hyperplane ``H = {e·x = t}`` at ``y ∈ H`` (spec §2.2 lemma).  For LA-I it is constant on H; for
@@ -30,8 +32,9 @@ import numpy as np
 import sympy as sp
 
 from ..exceptions import DegenerateInputError, InvalidInputError, ShapeError
+from ..numbers import float_to_fraction, to_fraction
 from .gates import get_gate
-from .intervals import Enclosure, enclose_sympy
+from .intervals import Enclosure, enclose_sympy, float_down
 from .layers import FFNLayer
 
 __all__ = [
@@ -43,6 +46,7 @@ __all__ = [
     "pl_breakpoints_1d",
     "f1_derivative_gap",
     "counting_floor",
+    "same_sign_jumps_per_neuron",
     "segment_breakpoints",
     "pl_segment_sup_floor",
     "DifferenceFunctional",
@@ -66,9 +70,16 @@ class Certificate:
     lower_bound : Fraction
         A proved lower bound (the lower end of an enclosure when ``method == "interval"``).
     method : {"exact", "interval", "symbolic"}
+        How ``lower_bound`` was obtained: ``exact`` (rational arithmetic), ``interval``
+        (outward-rounded enclosure with exact rational ends), ``symbolic`` (a sympy identity).
     enclosure : Enclosure or None
     statement : str
     data : dict
+    kind : {"gap", "non_representability"}
+        ``"gap"``: ``lower_bound`` bounds the distance to the weaker class in ``norm``.
+        ``"non_representability"``: the certificate proves that the witness is *not in* the weaker
+        class; ``lower_bound`` is then the certified value of the obstruction named in ``norm``
+        (not a distance).
     """
 
     witness: str
@@ -80,27 +91,50 @@ class Certificate:
     statement: str
     enclosure: Enclosure | None = None
     data: dict = field(default_factory=dict)
+    kind: str = "gap"
+
+    def __post_init__(self) -> None:
+        if self.method not in ("exact", "interval", "symbolic"):
+            raise InvalidInputError(f"certificate method must be exact, interval or symbolic, got {self.method!r}")
+        if self.kind not in ("gap", "non_representability"):
+            raise InvalidInputError(f"certificate kind must be 'gap' or 'non_representability', got {self.kind!r}")
+        if self.enclosure is not None and self.enclosure.lo != self.lower_bound:
+            raise InvalidInputError("lower_bound must be the lower end of the enclosure")
 
     @property
     def positive(self) -> bool:
         return self.lower_bound > 0
 
     def to_json(self) -> dict:
-        return {"witness": self.witness, "weaker_class": self.weaker_class, "width": self.width, "norm": self.norm,
-                "lower_bound": str(self.lower_bound), "lower_bound_float": float(self.lower_bound),
+        """JSON form; ``lower_bound_float`` is rounded *down* (it never exceeds ``lower_bound``)."""
+        return {"witness": self.witness, "weaker_class": self.weaker_class, "width": self.width, "kind": self.kind,
+                "norm": self.norm, "lower_bound": str(self.lower_bound), "lower_bound_float": float_down(self.lower_bound),
                 "method": self.method, "statement": self.statement,
                 "enclosure": None if self.enclosure is None else self.enclosure.to_json(), "data": self.data}
 
 
-def _ex(v) -> sp.Expr:
-    if isinstance(v, sp.Basic):
-        return v
-    f = Fraction(float(v)) if isinstance(v, (float, np.floating)) else Fraction(v)
+def _rational(f: Fraction) -> sp.Rational:
     return sp.Rational(f.numerator, f.denominator)
 
 
+def _ex(v, where: str = "value") -> sp.Expr:
+    """An exact input (int, Fraction, 'p/q', sympy constant) as a sympy number; floats are refused."""
+    if isinstance(v, sp.Basic):
+        return v
+    return _rational(to_fraction(v, where=where))
+
+
+def _param(v, where: str) -> sp.Expr:
+    """A parameter of a float layer: its exact binary value (a deliberate, documented conversion)."""
+    if isinstance(v, sp.Basic):
+        return v
+    if isinstance(v, (float, np.floating)):
+        return _rational(float_to_fraction(v, where=where))
+    return _ex(v, where)
+
+
 def exact_params(layer: FFNLayer) -> dict[str, np.ndarray]:
-    """The layer's parameters as sympy constants (floats read as their exact binary values)."""
+    """The layer's parameters as sympy constants (a float layer's entries read as their exact binary values)."""
     out = {}
     for n in ("W1", "b1", "W2", "b2", "W3", "alpha", "beta", "gamma", "U1", "c1", "U2", "c2"):
         a = getattr(layer, n)
@@ -111,7 +145,7 @@ def exact_params(layer: FFNLayer) -> dict[str, np.ndarray]:
         else:
             arr = np.empty(a.shape, dtype=object)
             for idx, v in np.ndenumerate(a):
-                arr[idx] = _ex(v)
+                arr[idx] = _param(v, f"{n}{list(idx)}")
             out[n] = arr
     return out
 
@@ -159,9 +193,9 @@ def ridge_jump(layer: FFNLayer, e: Sequence[Any], t: Any, y: Sequence[Any], *, c
     if layer.out_dim != 1:
         raise ShapeError(f"ridge_jump needs a scalar-output layer, {layer.class_name} has {layer.out_dim} outputs")
     d = layer.in_dim
-    e = [_ex(v) for v in e]
-    y = [sp.sympify(v) if isinstance(v, (sp.Basic, str)) else _ex(v) for v in y]
-    t = _ex(t)
+    e = [_ex(v, "hyperplane normal e") for v in e]
+    y = [v if isinstance(v, sp.Basic) else _ex(v, "point y") for v in y]
+    t = _ex(t, "hyperplane offset t")
     if len(e) != d or len(y) != d:
         raise ShapeError(f"e and y need {d} coordinates, got {len(e)} and {len(y)}")
     if all(v == 0 for v in e):
@@ -335,7 +369,7 @@ def pl_breakpoints_1d(layer: FFNLayer, lo: Fraction = Fraction(-1), hi: Fraction
     at the left end and updated by the exact derivative jumps ``a |w| [σ']`` (the 1-D lemma).
     """
     acts, W1, b1, a, coef = _exact_layer_1d(layer)
-    lo, hi = Fraction(lo), Fraction(hi)
+    lo, hi = to_fraction(lo, where="lo"), to_fraction(hi, where="hi")
     jumps: dict[Fraction, Fraction] = {}
     slope = Fraction(0)
     for j in range(len(W1)):
@@ -411,6 +445,29 @@ def counting_floor(m: int, oscillation=2):
     return sp.sympify(oscillation) / (2 * (m + 1))
 
 
+def same_sign_jumps_per_neuron(act, order: int = 1) -> int:
+    """Most jumps of one sign that a single neuron can add to a derivative of a PL/piecewise-polynomial net.
+
+    A neuron ``a σ(w x + b)`` (or ``a σ(w x + b)(v x + c)`` in Type-II, derivative one order higher)
+    adds to the network's derivative a jump ``s · [σ^(order)](z0)`` at each breakpoint ``z0`` of σ,
+    with one sign factor ``s`` shared by all breakpoints of that neuron (``a |w|`` in Type-I).  So it
+    adds at most ``max(#{[σ^(order)] > 0}, #{[σ^(order)] < 0})`` upward jumps (and as many
+    downward ones): 1 for ReLU, LeakyReLU *and* hardtanh (two breakpoints, jumps +1 and −1).
+
+    Examples
+    --------
+    >>> from expressivity.ffn.activations import get_activation
+    >>> [same_sign_jumps_per_neuron(get_activation(n)) for n in ("relu", "hardtanh", "id")]
+    [1, 1, 0]
+    >>> same_sign_jumps_per_neuron(get_activation("relu2"), order=2)
+    1
+    """
+    if order not in (1, 2):
+        raise InvalidInputError(f"jump metadata exists for σ' and σ'' only, got order {order}")
+    jumps = act.d1_jumps if order == 1 else act.d2_jumps
+    return max(sum(1 for j in jumps if j > 0), sum(1 for j in jumps if j < 0))
+
+
 # ---------------------------------------------------------------------- breakpoints along a segment
 def segment_breakpoints(layer: FFNLayer, p0: Sequence[Any], p1: Sequence[Any]) -> list[Fraction]:
     """Exact parameters ``s ∈ (0, 1)`` where some neuron of an LA/fixed Type-I layer kinks on ``p0 + s (p1 − p0)``."""
@@ -418,8 +475,8 @@ def segment_breakpoints(layer: FFNLayer, p0: Sequence[Any], p1: Sequence[Any]) -
         raise InvalidInputError("segment_breakpoints needs a fixed or LA Type-I layer")
     P = exact_params(layer)
     fr = lambda v: Fraction(int(sp.Rational(v).p), int(sp.Rational(v).q))  # noqa: E731
-    p0 = [Fraction(v) for v in p0]
-    p1 = [Fraction(v) for v in p1]
+    p0 = [to_fraction(v, where="p0") for v in p0]
+    p1 = [to_fraction(v, where="p1") for v in p1]
     d = layer.in_dim
     acts = layer.activations
     bps = sorted({z for a in acts for z in a.breakpoints})
@@ -447,7 +504,7 @@ def pl_segment_sup_floor(layer: FFNLayer, p0, p1, quad_coeff: Fraction = Fractio
     """
     pts = [Fraction(0)] + segment_breakpoints(layer, p0, p1) + [Fraction(1)]
     h = max(b - a for a, b in zip(pts[:-1], pts[1:]))
-    return abs(Fraction(quad_coeff)) * h * h / 8
+    return abs(to_fraction(quad_coeff, where="quad_coeff")) * h * h / 8
 
 
 # ---------------------------------------------------------------------- polynomial classes
@@ -471,13 +528,13 @@ class DifferenceFunctional:
     steps: tuple  # (coordinate, step h, order r)
 
     def points(self) -> list[tuple[tuple[Fraction, ...], int]]:
-        pts: dict[tuple, int] = {tuple(Fraction(v) for v in self.base): 1}
+        pts: dict[tuple, int] = {tuple(to_fraction(v, where='base') for v in self.base): 1}
         for coord, h, r in self.steps:
             new: dict[tuple, int] = {}
             for p, w in pts.items():
                 for i in range(r + 1):
                     q = list(p)
-                    q[coord] += Fraction(h) * i
+                    q[coord] += to_fraction(h, where='step') * i
                     sign = (-1) ** (r - i) * int(sp.binomial(r, i))
                     new[tuple(q)] = new.get(tuple(q), 0) + w * sign
             pts = new

@@ -27,7 +27,7 @@ from scipy.optimize import linprog
 
 from ..exceptions import CertificateError, InvalidInputError, SolverFailedError
 from ..numbers import float_to_fraction, to_fraction
-from .intervals import Enclosure, enclose, interval_precision, iv_of, iv_tanh
+from .intervals import Enclosure, enclose, float_down, float_up, interval_precision, iv_of, iv_tanh
 
 __all__ = ["ChebyshevFloor", "chebyshev_affine_lp", "chebyshev_affine_floor", "SPEC_E_LAMBDA"]
 
@@ -50,7 +50,7 @@ class ChebyshevFloor:
 
     def to_json(self) -> dict:
         return {"lambda": str(self.lam), "E_lo": str(self.enclosure.lo), "E_hi": str(self.enclosure.hi),
-                "E_lo_float": float(self.enclosure.lo), "E_hi_float": float(self.enclosure.hi), "q": str(self.q),
+                "E_lo_float": float_down(self.enclosure.lo), "E_hi_float": float_up(self.enclosure.hi), "q": str(self.q),
                 "t_star": str(self.t_star), "lp_value": self.lp_value, "lp_q": self.lp_q}
 
 

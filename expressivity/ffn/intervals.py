@@ -6,10 +6,16 @@ network parameters.  Every such comparison goes through this module: inputs are 
 fixed working precision, and endpoints come back as exact Fractions (an ``mpf`` is a binary
 rational, so the conversion loses nothing).  A lower endpoint is therefore a *proved* lower
 bound.
+
+Endpoints are never rounded to nearest on the way out: :func:`float_down` / :func:`float_up`
+and :func:`decimal_down` / :func:`decimal_up` give floats and decimal strings on the safe side
+(a printed lower bound never exceeds the exact one).  An interval with an infinite or NaN
+endpoint (e.g. a division by an interval containing 0) raises :class:`UnboundedEnclosureError`.
 """
 
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
@@ -17,11 +23,91 @@ from typing import Iterator
 
 from mpmath import iv
 
-from ..exceptions import InvalidInputError
+from ..exceptions import DegenerateInputError, InvalidInputError
 from ..numbers import to_fraction
 
-__all__ = ["iv_eval_sympy", "enclose_sympy", "Enclosure", "interval_precision", "iv_of", "iv_tanh", "iv_sigmoid", "enclose", "tanh_enclosure",
-           "sigmoid_enclosure"]
+__all__ = ["iv_eval_sympy", "enclose_sympy", "Enclosure", "UnboundedEnclosureError", "interval_precision", "iv_of", "iv_tanh",
+           "iv_sigmoid", "enclose", "tanh_enclosure", "sigmoid_enclosure", "float_down", "float_up", "decimal_down",
+           "decimal_up"]
+
+
+class UnboundedEnclosureError(DegenerateInputError):
+    """An interval computation produced an infinite or NaN endpoint (e.g. a division by an
+    interval that contains 0): no finite enclosure exists at this precision."""
+
+
+def float_down(x: Fraction) -> float:
+    """The largest float ``≤ x`` (directed rounding for lower bounds).
+
+    Examples
+    --------
+    >>> Fraction(float_down(Fraction(1, 3))) <= Fraction(1, 3) < Fraction(float_up(Fraction(1, 3)))
+    True
+    """
+    x = to_fraction(x, where="float_down")
+    try:
+        f = float(x)  # round to nearest, then step down if that landed above x
+    except OverflowError:
+        f = math.inf if x > 0 else -math.inf
+    if (Fraction(f) > x) if math.isfinite(f) else f > 0:
+        f = math.nextafter(f, -math.inf)
+    return f
+
+
+def float_up(x: Fraction) -> float:
+    """The smallest float ``≥ x`` (directed rounding for upper bounds)."""
+    return -float_down(-to_fraction(x, where="float_up"))
+
+
+def _decimal_str(n: int, places: int) -> str:
+    """``n / 10**places`` as an exact decimal string (scientific notation when very small or large)."""
+    digits = len(str(abs(n)))
+    exp10 = digits - 1 - places  # the decimal exponent of the leading digit
+    if n != 0 and (exp10 < -5 or exp10 > 15):
+        sign = "-" if n < 0 else ""
+        m = str(abs(n)).rstrip("0") or "0"
+        mant = m[0] + ("." + m[1:] if len(m) > 1 else "")
+        return f"{sign}{mant}e{exp10:+d}"
+    if places <= 0:
+        return str(n * 10 ** (-places))
+    sign = "-" if n < 0 else ""
+    a = str(abs(n)).rjust(places + 1, "0")
+    return f"{sign}{a[:-places]}.{a[-places:]}"
+
+
+def decimal_down(x: Fraction, digits: int = 12) -> str:
+    """A decimal string with about ``digits`` significant digits that is ``≤ x`` (exactly).
+
+    Examples
+    --------
+    >>> decimal_down(Fraction(2, 3), 4), decimal_up(Fraction(2, 3), 4)
+    ('0.6666', '0.6667')
+    """
+    return _decimal_str(*_decimal_parts(x, digits, up=False))
+
+
+def decimal_up(x: Fraction, digits: int = 12) -> str:
+    """A decimal string with about ``digits`` significant digits that is ``≥ x`` (exactly)."""
+    return _decimal_str(*_decimal_parts(x, digits, up=True))
+
+
+def _decimal_parts(x: Fraction, digits: int, up: bool) -> tuple[int, int]:
+    x = to_fraction(x, where="decimal")
+    if x == 0:
+        return 0, 0
+    a = abs(x)
+    e = len(str(a.numerator)) - len(str(a.denominator))  # ≈ log10|x|, off by at most one: fix exactly
+    while Fraction(10) ** e > a:
+        e -= 1
+    while Fraction(10) ** (e + 1) <= a:
+        e += 1
+    places = digits - 1 - e
+    v = x * Fraction(10) ** places if places >= 0 else x / Fraction(10) ** (-places)
+    n = math.ceil(v) if up else math.floor(v)
+    while places > 0 and n % 10 == 0:  # drop trailing zeros
+        n //= 10
+        places -= 1
+    return n, places
 
 PRECISION_BITS = 120
 
@@ -63,12 +149,16 @@ class Enclosure:
         return float((self.lo + self.hi) / 2)
 
     def to_json(self) -> dict:
-        return {"lo": str(self.lo), "hi": str(self.hi), "lo_float": float(self.lo), "hi_float": float(self.hi)}
+        """Exact ends as ``"p/q"`` strings; the float ends are rounded outwards (``lo_float ≤ lo``, ``hi_float ≥ hi``)."""
+        return {"lo": str(self.lo), "hi": str(self.hi), "lo_float": float_down(self.lo), "hi_float": float_up(self.hi)}
 
 
 def _mpf_tuple_to_fraction(t) -> Fraction:
-    sign, man, exp, _bc = t
+    sign, man, exp, bc = t
     if man == 0:
+        if exp != 0 or bc != 0:  # mpmath's special values (±inf, nan) have man = 0, exp/bc ≠ 0
+            raise UnboundedEnclosureError("the interval has an infinite or NaN endpoint (a division by an interval "
+                                          "containing 0, or an overflow): no finite enclosure")
         return Fraction(0)
     val = Fraction(man) * (Fraction(2) ** exp)
     return -val if sign else val
@@ -81,7 +171,22 @@ def iv_of(x: Fraction | int | str):
 
 
 def enclose(v) -> Enclosure:
-    """Exact Fraction endpoints of an mpmath interval."""
+    """Exact Fraction endpoints of an mpmath interval.
+
+    Raises
+    ------
+    UnboundedEnclosureError
+        If an endpoint is infinite or NaN.
+
+    Examples
+    --------
+    >>> enclose(iv.mpf([1, 2]))
+    Enclosure(lo=Fraction(1, 1), hi=Fraction(2, 1))
+    >>> enclose(1 / iv.mpf([-1, 1]))
+    Traceback (most recent call last):
+    ...
+    expressivity.ffn.intervals.UnboundedEnclosureError: the interval has an infinite or NaN endpoint (a division by an interval containing 0, or an overflow): no finite enclosure
+    """
     a, b = v._mpi_
     return Enclosure(_mpf_tuple_to_fraction(a), _mpf_tuple_to_fraction(b))
 

@@ -7,10 +7,14 @@ so its error is a lower envelope of the class's), then reports
 * ``rmse`` -- the L² (root-mean-square) error on fresh test points, which shrinks with width;
 * ``certified`` -- the gap of *this* fitted ``g`` certified from its parameters (floats read
   as exact binary rationals; interval arithmetic for transcendental targets);
-* ``floor`` -- the a-priori floor for the whole class at that width.
+* ``floor`` -- the a-priori floor for the whole class at that width;
+* ``measured`` (``T``, ``f1_tanh``) -- the largest value of the certified norm's integrand
+  (``|∂₂(T − g)|`` resp. ``|f1' − g'|``) found at sample points, in float64: an independent,
+  numeric estimate from below of the quantity the two bound columns bound, so ``floor ≤ measured``
+  and ``certified ≤ measured`` (up to rounding) test the certificates.
 
 The fits are numeric (method ``numeric``); the two bound columns are proved for the networks
-and classes they name.
+and classes they name, and rounded *down* to floats.
 """
 
 from __future__ import annotations
@@ -23,15 +27,38 @@ import numpy as np
 import sympy as sp
 
 from .._random import as_rng
-from ..exceptions import InvalidInputError, UnknownNameError
+from ..exceptions import ComputationTooLargeError, InvalidInputError, UnknownNameError
 from ..progress import Progress
 from .activations import PAPER_DICTIONARY, PL_DICTIONARY, resolve_dictionary
+from ..numbers import float_to_fraction
 from .certificates import counting_floor, f1_derivative_gap, pl_segment_sup_floor
-from .intervals import tanh_enclosure
+from .intervals import float_down, tanh_enclosure
 from .layers import FFNLayer, fixed_type1, la_type1
-from .witnesses import get_witness
+from .witnesses import check_lambda, get_witness
 
-__all__ = ["SweepRow", "SweepResult", "sweep", "SWEEPS", "la1_jump_exact", "default_widths"]
+__all__ = ["SweepRow", "SweepResult", "sweep", "SWEEPS", "la1_jump_exact", "default_widths", "sweep_memory_bytes",
+           "DEFAULT_MAX_MEMORY_GB"]
+
+#: default memory budget of one sweep width (the feature matrices dominate); ``max_memory_gb`` raises it.
+DEFAULT_MAX_MEMORY_GB = 4.0
+
+# (features per unit of width, training samples as (floor, per unit of width)) of each sweep's least-squares fit
+_SHAPES = {"T": (7, 2000, 21), "T_one": (21, 2000, 42), "f1_relu": (1, 200, 8), "f1_tanh": (1, 4000, 4), "pl": (4, 2000, 12),
+           "poly_cubic": (2, 4000, 4)}
+
+
+def sweep_memory_bytes(name: str, width: int, n_test: int = 4000) -> int:
+    """Estimated peak bytes of one width of sweep ``name``: training + test feature matrices and the Gram matrix (float64).
+
+    Examples
+    --------
+    >>> round(sweep_memory_bytes("T", 1024) / 2**30, 2)
+    1.74
+    """
+    per, floor, per_n = _SHAPES[name]
+    f = per * width
+    n = max(floor, per_n * width)
+    return 8 * (f * (n + n_test) + f * f)
 
 SWEEPS = {
     "T": "T_λ vs per-neuron LA-I (paper dictionary): derivative floor ½ tanh(λ) stays",
@@ -39,7 +66,7 @@ SWEEPS = {
     "f1_tanh": "f1 vs fixed tanh Type-I: derivative floor ½ stays",
     "pl": "hardtanh(x1)·ReLU(x2) vs PL LA-I: derivative floor ½ stays, sup floor h²/8 shrinks",
     "T_one": "T_λ vs one-sided LA-II (superset: Σ_k σ_k(w·x+b)·affine_k(x) per neuron): floor ½E_λ stays",
-    "poly_cubic": "x1·x2² vs all quadratics (⊇ LA-I{Id,x²} of any width): sup floor ½ stays, error does not shrink",
+    "poly_cubic": "x1·x2² vs LA-I{Id,x²} of width m (per-neuron α; quadratics): sup floor ½ stays, error does not shrink",
 }
 
 
@@ -55,6 +82,8 @@ def default_widths(name: str, max_width: int | None = None) -> list[int]:
 
 @dataclass(frozen=True)
 class SweepRow:
+    """One width of a sweep (see the module docstring for the columns)."""
+
     width: int
     rmse: float
     sup_error: float
@@ -62,6 +91,7 @@ class SweepRow:
     certified_exact: str
     floor: float
     n_features: int
+    measured: float | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +126,8 @@ def la1_jump_exact(layer: FFNLayer, axis: int, t: Fraction = Fraction(0)) -> Fra
     W1, W2 = layer.W1, layer.W2
     b1 = layer.b1
     al = layer.alpha
-    fr = (lambda v: Fraction(float(v))) if layer.kind == "float" else (lambda v: Fraction(int(sp.Rational(v).p), int(sp.Rational(v).q)))
+    # a float layer's parameters are read as their exact binary values (deliberate conversion)
+    fr = (lambda v: float_to_fraction(v)) if layer.kind == "float" else (lambda v: Fraction(int(sp.Rational(v).p), int(sp.Rational(v).q)))
     total = Fraction(0)
     d = layer.in_dim
     for j in range(layer.width):
@@ -125,7 +156,7 @@ def _sweep_T(widths, seed, lam, n_test, prog):
     acts = resolve_dictionary(PAPER_DICTIONARY)
     K = len(acts)
     Xte = rng.uniform(-1, 1, size=(n_test, 2))
-    tanh_l = tanh_enclosure(Fraction(lam))
+    tanh_l = tanh_enclosure(lam)
     rows = []
     for m in widths:
         n_axis = max(1, m // 4)
@@ -142,10 +173,28 @@ def _sweep_T(widths, seed, lam, n_test, prog):
         c = la1_jump_exact(g, axis=1)
         # ½ max(|tanh λ − c|, |tanh λ + c|) ≥ ½ (tanh λ + |c|)
         lo = (tanh_l.lo + abs(c)) / 2
-        rows.append(SweepRow(m, float(np.sqrt(np.mean(err ** 2))), float(np.max(np.abs(err))), float(lo),
-                             f"(tanh λ + |J_g|)/2 with J_g = {float(c):.6g}", float(tanh_l.lo / 2), K * m))
+        measured = _sampled_d2_gap_T(g, float(lam), W, b, alpha, acts)
+        rows.append(SweepRow(m, float(np.sqrt(np.mean(err ** 2))), float(np.max(np.abs(err))), float_down(lo),
+                             f"(tanh λ + |J_g|)/2 with J_g = {float(c):.6g}", float_down(tanh_l.lo / 2), K * m, measured))
         prog.update(1, f"m={m}")
     return rows
+
+
+def _sampled_d2_gap_T(g, lam: float, W, b, alpha, acts, n: int = 41, delta: float = 1e-9) -> float:
+    """max |∂₂(T − g)| over a grid of [−1, 1]² plus the points (x1, ±δ) next to the ridge x2 = 0 (float64).
+
+    ``∂₂g = Σ_j Σ_k α_jk σ_k'(w_j·x + b_j) w_j2`` (σ' from the activation metadata, W2 = 1) and
+    ``∂₂T = tanh(λ x1) [x2 > 0]``.  The jump argument says this exceeds ½|J_T(±1) − J_g| next to
+    the ridge, which is what the certified columns claim.
+    """
+    t = np.linspace(-1.0, 1.0, n)
+    x1, x2 = np.meshgrid(t, np.concatenate([t, [-delta, delta]]))
+    X = np.column_stack([x1.ravel(), x2.ravel()])
+    X = X[X[:, 1] != 0.0]  # the ridge itself: one-sided values are taken at ±δ
+    Z = X @ W.T + b
+    d2g = sum((alpha[:, k] * W[:, 1]) * act.d1(Z) for k, act in enumerate(acts)).sum(axis=1)
+    d2T = np.tanh(lam * X[:, 0]) * (X[:, 1] > 0)
+    return float(np.max(np.abs(d2T - d2g)))
 
 
 def _sweep_T_one(widths, seed, lam, n_test, prog):
@@ -179,23 +228,23 @@ def _sweep_T_one(widths, seed, lam, n_test, prog):
         # exact jump across x2 = 0: neurons (0, s) with b = 0 contribute |s| [σ_k'](0) (c1 y1 + c2·0 + c0)
         A = B = Fraction(0)
         for j in range(n_axis):
-            s = abs(Fraction(float(W[j, 1])))
+            s = abs(float_to_fraction(W[j, 1]))
             for k, act in enumerate(acts):
                 jump = act.d1_jump_at(Fraction(0))
                 if jump:
                     idx = k * m + j
-                    B += s * jump * Fraction(float(coef[idx]))
-                    A += s * jump * Fraction(float(coef[2 * K * m + idx]))
+                    B += s * jump * float_to_fraction(coef[idx])
+                    A += s * jump * float_to_fraction(coef[2 * K * m + idx])
         # certified gap of this fit: ½ max over the alternation points of |tanh(λ y) − A − B y|
         with interval_precision():
             best = None
             for y in cheb.alternation_points:
-                e = iv_tanh(iv_of(Fraction(lam)) * iv_of(y)) - iv_of(A) - iv_of(B) * iv_of(y)
+                e = iv_tanh(iv_of(lam) * iv_of(y)) - iv_of(A) - iv_of(B) * iv_of(y)
                 lo = iv.mpf([0, 0]) if e.a <= 0 <= e.b else iv.mpf([min(abs(e.a), abs(e.b))] * 2)
                 best = lo if best is None or lo.a > best.a else best
             cert = enclose(best).lo / 2
-        rows.append(SweepRow(m, float(np.sqrt(np.mean(err ** 2))), float(np.max(np.abs(err))), float(cert),
-                             f"jump A + B y1 with A = {float(A):.4g}, B = {float(B):.4g}", float(cheb.enclosure.lo / 2),
+        rows.append(SweepRow(m, float(np.sqrt(np.mean(err ** 2))), float(np.max(np.abs(err))), float_down(cert),
+                             f"jump A + B y1 with A = {float(A):.4g}, B = {float(B):.4g}", float_down(cheb.enclosure.lo / 2),
                              3 * K * m))
         prog.update(1, f"m={m}")
     return rows
@@ -216,8 +265,9 @@ def _sweep_f1_relu(widths, seed, lam, n_test, prog):
         g = fixed_type1("relu", W1, a[None, :], b1)
         err = g(Xte)[:, 0] - f(Xte)
         gap = f1_derivative_gap(g)
-        rows.append(SweepRow(m, float(np.sqrt(np.mean(err ** 2))), float(np.max(np.abs(err))), float(gap), str(gap) if
-                             gap.denominator < 10**6 else f"{float(gap):.6g} (exact rational)", float(counting_floor(m)), m))
+        rows.append(SweepRow(m, float(np.sqrt(np.mean(err ** 2))), float(np.max(np.abs(err))), float_down(gap), str(gap) if
+                             gap.denominator < 10**6 else f"{float_down(gap):.6g} (exact rational, rounded down)",
+                             float_down(counting_floor(m)), m))
         prog.update(1, f"m={m}")
     return rows
 
@@ -234,10 +284,39 @@ def _sweep_f1_tanh(widths, seed, lam, n_test, prog):
         a = _lstsq(np.tanh(X @ W1.T + b1), f(X))
         g = fixed_type1("tanh", W1, a[None, :], b1)
         err = g(Xte)[:, 0] - f(Xte)
-        # tanh nets are C¹: the jump of g' at 0 is 0 (metadata), f1' jumps by 1
-        rows.append(SweepRow(m, float(np.sqrt(np.mean(err ** 2))), float(np.max(np.abs(err))), 0.5, "1/2", 0.5, m))
+        cert, gp0 = _f1_tanh_certified(W1[:, 0], b1, a)
+        x = np.concatenate([np.linspace(-1.0, 1.0, 4001), [-1e-9, 1e-9]])  # ±δ: one-sided values at the kink of f1
+        x = x[x != 0.0]
+        gp = (a * W1[:, 0] * (1.0 - np.tanh(np.outer(x, W1[:, 0]) + b1) ** 2)).sum(axis=1)
+        measured = float(np.max(np.abs(np.where(x > 0, 1.0 + 2.0 * x, 0.0) - gp)))
+        rows.append(SweepRow(m, float(np.sqrt(np.mean(err ** 2))), float(np.max(np.abs(err))), float_down(cert),
+                             f"max(|1 − g'(0)|, |g'(0)|) with g'(0) ∈ [{float_down(gp0.lo):.6g}, {float(gp0.hi):.6g}]",
+                             0.5, m, measured))
         prog.update(1, f"m={m}")
     return rows
+
+
+def _f1_tanh_certified(w, b, a):
+    """Certified ``max(|1 − g'(0)|, |g'(0)|)`` for ``g(x) = Σ a_j tanh(w_j x + b_j)`` (≥ ½).
+
+    ``f1' → 1`` from the right of 0 and ``→ 0`` from the left while ``g'`` is continuous, so
+    ``sup |f1' − g'| ≥ max(|1 − g'(0)|, |g'(0)|)``.  ``g'(0) = Σ a_j w_j (1 − tanh² b_j)`` is enclosed
+    by interval arithmetic from the exact binary values of the fitted floats.
+    """
+    from mpmath import iv
+
+    from .intervals import enclose, interval_precision, iv_of, iv_tanh
+
+    with interval_precision():
+        tot = iv.mpf(0)
+        for wj, bj, aj in zip(w, b, a):
+            th = iv_tanh(iv_of(float_to_fraction(bj)))
+            tot += iv_of(float_to_fraction(aj)) * iv_of(float_to_fraction(wj)) * (1 - th * th)
+        gp0 = enclose(tot)
+    # the smallest possible value of max(|1 − v|, |v|) over v in the enclosure
+    cands = [max(abs(1 - v), abs(v)) for v in (gp0.lo, gp0.hi)]
+    cert = Fraction(1, 2) if gp0.lo <= Fraction(1, 2) <= gp0.hi else min(cands)
+    return cert, gp0
 
 
 def _sweep_pl(widths, seed, lam, n_test, prog):
@@ -257,29 +336,55 @@ def _sweep_pl(widths, seed, lam, n_test, prog):
         c = la1_jump_exact(g, axis=1)
         lo = (1 + abs(c)) / 2  # J_T(±1) = ±1 (hardtanh), J_g ≡ c
         sup_floor = pl_segment_sup_floor(g, (0, 0), (1, 1))
-        rows.append(SweepRow(m, float(np.sqrt(np.mean(err ** 2))), float(np.max(np.abs(err))), float(lo),
-                             f"derivative ≥ {float(lo):.6g}; sup ≥ {float(sup_floor):.3g} (longest diagonal piece)", 0.5, K * m))
+        rows.append(SweepRow(m, float(np.sqrt(np.mean(err ** 2))), float(np.max(np.abs(err))), float_down(lo),
+                             f"derivative ≥ {float_down(lo):.6g}; sup ≥ {float_down(sup_floor):.3g} (longest diagonal piece)", 0.5,
+                             K * m))
         prog.update(1, f"m={m}")
     return rows
 
 
 def _sweep_poly_cubic(widths, seed, lam, n_test, prog):
+    """LA-I over {Id, x²} of width m, per-neuron α: g = Σ_j α_j1 z_j + α_j2 z_j², z_j = w_j·x + b_j."""
     rng = as_rng(seed)
     Xte = rng.uniform(-1, 1, size=(n_test, 2))
+    target = lambda X: X[:, 0] * X[:, 1] ** 2  # noqa: E731
     rows = []
     for m in widths:
-        X = rng.uniform(-1, 1, size=(4000, 2))
-
-        def feats(Z):
-            x1, x2 = Z[:, 0], Z[:, 1]
-            return np.column_stack([np.ones_like(x1), x1, x2, x1 * x1, x1 * x2, x2 * x2])
-
-        y = X[:, 0] * X[:, 1] ** 2
-        c = _lstsq(feats(X), y)
-        err = feats(Xte) @ c - Xte[:, 0] * Xte[:, 1] ** 2
-        rows.append(SweepRow(m, float(np.sqrt(np.mean(err ** 2))), float(np.max(np.abs(err))), 0.5, "1/2", 0.5, 6))
+        W = rng.normal(0, 1.0, size=(m, 2))
+        b = rng.uniform(-1, 1, size=m)
+        X = rng.uniform(-1, 1, size=(max(4000, 4 * m), 2))
+        feats = lambda Z: np.concatenate([Z, Z * Z], axis=1)  # noqa: E731
+        coef = _lstsq(feats(X @ W.T + b), target(X))
+        err = feats(Xte @ W.T + b) @ coef - target(Xte)
+        cert = _poly_cubic_certified(W, b, coef[:m], coef[m:])
+        rows.append(SweepRow(m, float(np.sqrt(np.mean(err ** 2))), float(np.max(np.abs(err))), float_down(cert),
+                             f"max |x1 x2² − g| on the 21×21 rational grid = {cert if cert.denominator < 10**6 else float_down(cert)}"
+                             " (exact; ≥ ½ by the difference functional)", 0.5, 2 * m))
         prog.update(1, f"m={m}")
     return rows
+
+
+def _poly_cubic_certified(W, b, a1, a2) -> Fraction:
+    """Exact ``max |x1 x2² − g(x)|`` over the grid ``{−1, −9/10, …, 1}²`` for the fitted width-m network.
+
+    The network is first collapsed exactly (floats read as their binary values) into the quadratic
+    ``c0 + c1 x1 + c2 x2 + c11 x1² + c12 x1 x2 + c22 x2²``; the grid contains the six points of the
+    functional ``Δ_(2e1) Δ²_(e2)`` at (−1, −1), so the value is ≥ ½ for every quadratic.
+    """
+    c = [Fraction(0)] * 6
+    for (w1, w2), bj, p, q in zip(W, b, a1, a2):
+        w1, w2, bj, p, q = (float_to_fraction(v) for v in (w1, w2, bj, p, q))
+        # p z + q z², z = w1 x1 + w2 x2 + b
+        terms = (p * bj + q * bj * bj, p * w1 + 2 * q * w1 * bj, p * w2 + 2 * q * w2 * bj, q * w1 * w1, 2 * q * w1 * w2,
+                 q * w2 * w2)
+        c = [u + v for u, v in zip(c, terms)]
+    grid = [Fraction(k, 10) for k in range(-10, 11)]
+    best = Fraction(0)
+    for x1 in grid:
+        for x2 in grid:
+            g = c[0] + c[1] * x1 + c[2] * x2 + c[3] * x1 * x1 + c[4] * x1 * x2 + c[5] * x2 * x2
+            best = max(best, abs(x1 * x2 * x2 - g))
+    return best
 
 
 _RUNNERS = {"T": _sweep_T, "T_one": _sweep_T_one, "f1_relu": _sweep_f1_relu, "f1_tanh": _sweep_f1_tanh, "pl": _sweep_pl,
@@ -287,8 +392,14 @@ _RUNNERS = {"T": _sweep_T, "T_one": _sweep_T_one, "f1_relu": _sweep_f1_relu, "f1
 
 
 def sweep(name: str, widths: Sequence[int] | None = None, *, seed: Any = 0, lam: Any = 2, n_test: int = 4000,
-          progress: bool = True) -> SweepResult:
+          progress: bool = True, max_memory_gb: float = DEFAULT_MAX_MEMORY_GB) -> SweepResult:
     """Fit the weaker class of witness ``name`` at each width (see :data:`SWEEPS`).
+
+    Raises
+    ------
+    ComputationTooLargeError
+        If a width needs more than ``max_memory_gb`` (estimated by :func:`sweep_memory_bytes`) -- checked
+        for every width before any fitting starts.
 
     Examples
     --------
@@ -301,7 +412,17 @@ def sweep(name: str, widths: Sequence[int] | None = None, *, seed: Any = 0, lam:
     ws = default_widths(name) if widths is None else [int(w) for w in widths]
     if not ws or any(w < 1 for w in ws):
         raise InvalidInputError(f"widths must be positive integers, got {widths!r}")
-    lamf = Fraction(lam) if not isinstance(lam, float) else Fraction(lam)
+    if not (isinstance(n_test, int) and n_test >= 1):
+        raise InvalidInputError(f"n_test must be a positive integer, got {n_test!r}")
+    if not (isinstance(max_memory_gb, (int, float)) and 0 < max_memory_gb < float("inf")):
+        raise InvalidInputError(f"max_memory_gb must be a positive finite number, got {max_memory_gb!r}")
+    need = max(sweep_memory_bytes(name, w, n_test) for w in ws)
+    if need > max_memory_gb * 2**30:
+        top = max(ws, key=lambda w: sweep_memory_bytes(name, w, n_test))
+        raise ComputationTooLargeError(f"sweep {name} at width {top} needs about {need / 2**30:.1f} GiB of feature matrices, "
+                                       f"over the limit of {max_memory_gb:g} GiB; use smaller widths or raise the limit "
+                                       "(--max-memory-gb / max_memory_gb)")
+    lamf = check_lambda(lam)
     with Progress(len(ws), f"ffn sweep {name}", enabled=progress) as prog:
         rows = _RUNNERS[name](ws, seed, lamf, n_test, prog)
     return SweepResult(name, SWEEPS[name], tuple(rows), {"seed": seed, "lambda": lamf})

@@ -32,12 +32,41 @@ from ..exceptions import InvalidInputError, UnknownNameError
 from ..numbers import to_fraction
 from .activations import PAPER_DICTIONARY, PL_DICTIONARY, POLY_DICTIONARY, get_activation
 from .certificates import (Certificate, DifferenceFunctional, counting_floor, quadratic_rank_floor, ridge_jump,
-                           sympy_jump)
+                           same_sign_jumps_per_neuron, sympy_jump)
 from .chebyshev import chebyshev_affine_floor
 from .intervals import Enclosure, enclose_sympy
 from .layers import FFNLayer, input_symbols, la_type1, la_type2, moa_type1, moa_type2
 
-__all__ = ["Witness", "get_witness", "witness_names", "WITNESS_NAMES"]
+__all__ = ["Witness", "get_witness", "witness_names", "WITNESS_NAMES", "check_lambda", "LAMBDA_RANGE", "LAMBDA_MAX_DIGITS"]
+
+#: λ must lie in this closed range (tanh(λ) is 1 to 120 bits beyond it; tiny λ make every gap vanish).
+LAMBDA_RANGE: tuple[Fraction, Fraction] = (Fraction(1, 10**6), Fraction(10**6))
+#: numerator and denominator of λ may have at most this many decimal digits.
+LAMBDA_MAX_DIGITS = 30
+
+
+def check_lambda(lam: Any) -> Fraction:
+    """λ as an exact Fraction, refused (:class:`InvalidInputError`) unless ``LAMBDA_RANGE[0] ≤ λ ≤ LAMBDA_RANGE[1]``
+    with at most ``LAMBDA_MAX_DIGITS`` digits in numerator and denominator.
+
+    Examples
+    --------
+    >>> check_lambda("3/2")
+    Fraction(3, 2)
+    >>> check_lambda("-1")
+    Traceback (most recent call last):
+    ...
+    expressivity.exceptions.InvalidInputError: λ must be positive, with 1/1000000 ≤ λ ≤ 1000000; got -1
+    """
+    lamf = to_fraction(lam, where="λ")
+    lo, hi = LAMBDA_RANGE
+    if not lo <= lamf <= hi:
+        shown = str(lamf) if len(str(lamf)) <= 40 else f"a number of {len(str(lamf))} characters"
+        raise InvalidInputError(f"λ must be positive, with {lo} ≤ λ ≤ {hi}; got {shown}")
+    if max(len(str(lamf.numerator)), len(str(lamf.denominator))) > LAMBDA_MAX_DIGITS:
+        raise InvalidInputError(f"λ may have at most {LAMBDA_MAX_DIGITS} digits in numerator and denominator; "
+                                f"round it (e.g. to a short decimal)")
+    return lamf
 
 
 @dataclass(frozen=True)
@@ -134,10 +163,17 @@ def _f1(lam: Fraction) -> Witness:
         if act.is_piecewise_linear:
             if width is None:
                 raise InvalidInputError(f"for a PL activation ({act.name}) the f1 gap depends on the width: pass width=m")
-            lb = counting_floor(width)
+            u = same_sign_jumps_per_neuron(act, 1)
+            um = "m" if u == 1 else f"{u}m"
+            lb = counting_floor(u * width)
             return Certificate("f1", f"Fixed-I[{act.name}]", width, "‖(f1 − g)'‖_∞ on (−1,1)", lb, "exact",
-                               f"g' is a step function with ≤ {width} breakpoints; f1' = 1 + 2x rises by 2 on (0,1): "
-                               f"gap ≥ 1/(m+1) = {lb}")
+                               f"g' is a step function; each neuron a·{act.name}(wx+b) adds jumps a|w|·[σ'] = a|w|·"
+                               f"({', '.join(map(str, act.d1_jumps))}), at most {u} of them upward, so g' has ≤ {um} = "
+                               f"{u * width} upward jumps. Between two consecutive ones g' is non-increasing while "
+                               f"f1' = 1 + 2x rises with slope 2 on (0,1), so f1' − g' rises by ≥ 2·(length) on each of "
+                               f"the ≤ {u * width + 1} pieces; the longest has length ≥ 1/{u * width + 1}: "
+                               f"gap ≥ 1/({um}+1) = {lb}",
+                               data={"upward_jumps_per_neuron": u, "max_upward_jumps": u * width})
         raise InvalidInputError(f"no f1 certificate for activation {act.name}")
 
     return Witness("f1", "ReLU + ReLU² (Theorem A)", "Fixed-I ⊊ LA-I", layer, "Fixed-I[σ], σ ∈ dictionary", target, xs,
@@ -172,13 +208,20 @@ def _f2(lam: Fraction) -> Witness:
                 where = "(0, 1)"
             else:
                 raise InvalidInputError(f"no f2 certificate for derivative order {k}")
-            breaks = width if act.breakpoints else 0  # polynomial σ: one piece at every width
+            u = same_sign_jumps_per_neuron(act, p) if act.breakpoints else 0
+            breaks = u * width if act.breakpoints else 0  # polynomial σ: one piece at every width
             floor = counting_floor(breaks, sp.nsimplify(sp.simplify(osc)))
             enc = enclose_sympy(floor)
             return Certificate("f2", f"Fixed-II[{act.name}]", width if act.breakpoints else None,
                                f"‖(f2 − g)^({k})‖_∞ on {where}", enc.lo, "interval",
-                               f"g^({k}) is a step function with ≤ {breaks} breakpoints, tanh^({k}) is monotone on {where} "
-                               f"with range {sp.simplify(osc)}: gap ≥ range/(2(m+1))", enc, {"oscillation": str(osc)})
+                               f"g^({k}) is a step function; each neuron a·σ(wx+b)·(vx+c) adds jumps (a sign factor shared "
+                               f"by the neuron) × [σ^({p})] = ({', '.join(map(str, act.d1_jumps if p == 1 else act.d2_jumps))}), "
+                               f"at most {u} of each sign, so ≤ {breaks} jumps against the direction in which tanh^({k}) "
+                               f"moves on {where} (monotone, range {sp.simplify(osc)}). Between two consecutive such jumps "
+                               f"(f2 − g)^({k}) moves monotonically by at least the change of tanh^({k}); one of the "
+                               f"≤ {breaks + 1} pieces sees a change ≥ range/{breaks + 1}: "
+                               f"gap ≥ range/(2({'0' if not act.breakpoints else ('m' if u == 1 else f'{u}m')}+1))", enc,
+                               {"oscillation": str(osc), "opposing_jumps_per_neuron": u})
         raise InvalidInputError(f"no f2 certificate for activation {act.name}")
 
     return Witness("f2", "ReLU + tanh", "Fixed-II ⊊ LA-II (one-sided)", layer, "Fixed-II[σ], σ ∈ dictionary", target, xs,
@@ -262,11 +305,12 @@ def _T3(lam: Fraction) -> Witness:
         J2 = sympy_jump(sp.simplify(J), y3, 0)
         enc = enclose_sympy((J2.subs(y1, 1) - J2.subs(y1, -1)) / 2)
         return Certificate("T3", "bi-LA and quad-LA Type-II (any width)", None,
-                           "exact representability (second-order ridge jump; no norm floor is known)", enc.lo, "interval",
+                           "sup over y1 ∈ [−1,1] of |J2_T(y1) − c|, minimised over constants c (J2 = second-order "
+                           "ridge jump across x2 = 0, x3 = 0); not a distance: no norm floor is known", enc.lo, "interval",
                            f"J across x2 = 0 is {sp.simplify(J)}; its own jump across x3 = 0 is {J2}, non-constant in y1, "
                            "while for bi/quad-LA it is constant (lemma applied twice): T3 is not representable at any "
                            "width. A quantitative derivative-norm floor is open (spec §2.2).", enc,
-                           {"J": str(sp.simplify(J)), "J2": str(J2)})
+                           {"J": str(sp.simplify(J)), "J2": str(J2)}, kind="non_representability")
 
     return Witness("T3", f"tanh({lam}·x1)·ReLU(x2)·ReLU(x3)", "bi-LA ⊊ bi-MoA", layer, "LA-II-bi / LA-II-quad", target,
                    xs, {"lambda": lam}, certify, "constant gate tanh(atanh(1/2)) = 1/2 on ReLU(x3), output weight 2")
@@ -364,7 +408,4 @@ def get_witness(name: str, lam: Any = 2) -> Witness:
     """
     if name not in _BUILDERS:
         raise UnknownNameError(f"unknown witness {name!r}; known: {', '.join(WITNESS_NAMES)}")
-    lamf = to_fraction(lam, where="lambda")
-    if lamf <= 0:
-        raise InvalidInputError(f"λ must be positive, got {lamf}")
-    return _BUILDERS[name](lamf)
+    return _BUILDERS[name](check_lambda(lam))

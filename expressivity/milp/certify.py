@@ -44,15 +44,33 @@ from typing import Any
 
 import numpy as np
 
-from ..exceptions import CertificateError, InvalidInputError, SolverFailedError
+from .._io import atomic_write_text
+from ..exceptions import CertificateError, InvalidInputError, SolverFailedError, SolverTimeoutError
 from ..linalg_exact import solve_exact
 from ..progress import Progress
 from .hbdss_data import HBDSSData, hbdss_data
+from .highs import new_highs, sync_highs_scheduler
 
-__all__ = ["FORMAT", "DirectionResult", "HBDSSCertificate", "certify_direction", "certify_hbdss", "flip_matrix",
-           "symmetry_group"]
+__all__ = ["FORMAT", "DirectionResult", "ExactSearchLimitError", "HBDSSCertificate", "certify_direction", "certify_hbdss",
+           "flip_matrix", "symmetry_group"]
 
 FORMAT = "expressivity.hbdss-certificate/1"
+
+
+class ExactSearchLimitError(SolverTimeoutError):
+    """The exact search stopped at its time or node limit: nothing is proved.
+
+    Attributes
+    ----------
+    direction : {"max", "min"}
+    nodes, leaves : int
+        Nodes visited and leaves certified before the stop.
+    seconds : float
+    """
+
+    def __init__(self, message: str, *, direction: str, nodes: int, leaves: int, seconds: float):
+        super().__init__(message)
+        self.direction, self.nodes, self.leaves, self.seconds = direction, nodes, leaves, seconds
 
 
 @dataclass(frozen=True)
@@ -129,10 +147,8 @@ class HBDSSCertificate:
         }
 
     def write(self, path: str | os.PathLike) -> Path:
-        """Write the certificate JSON (compact) and return the path."""
-        p = Path(path)
-        p.write_text(json.dumps(self.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
-        return p
+        """Write the certificate JSON (compact), atomically, and return the path."""
+        return atomic_write_text(path, json.dumps(self.to_json(), separators=(",", ":")) + "\n")
 
 
 def _stats(r: DirectionResult) -> dict:
@@ -183,7 +199,8 @@ def symmetry_group(n: int, *, with_flip: bool) -> list[tuple[tuple[int, ...], bo
 
 
 class _Search:
-    def __init__(self, n: int, sense: int, symmetry: bool, progress: bool, node_limit: int | None):
+    def __init__(self, n: int, sense: int, symmetry: bool, progress: bool, node_limit: int | None,
+                 deadline: float | None = None):
         from scipy.optimize import linprog  # the float oracle; every answer is re-checked exactly
 
         self._linprog = linprog
@@ -191,6 +208,8 @@ class _Search:
             import highspy
 
             self._highspy = highspy
+            sync_highs_scheduler()  # the process-wide HiGHS thread policy (see .highs)
+            self._h = new_highs()  # one silent solver object, reloaded for every node LP
         except ImportError:  # pragma: no cover - scipy bundles HiGHS as well
             self._highspy = None
         self.d: HBDSSData = hbdss_data(n)
@@ -203,6 +222,7 @@ class _Search:
         self.sig = [sense * s for s in d.signs]
         self.nb = d.neighbours()
         self.node_limit = node_limit
+        self.deadline = deadline  # time.perf_counter() value, or None
         group = symmetry_group(n, with_flip=(n % 2 == 1)) if symmetry else []
         self.group = group
         self.gmaps = np.array([g[2] for g in group], dtype=np.int64) if group else np.zeros((0, self.R), dtype=np.int64)
@@ -275,9 +295,7 @@ class _Search:
 
     def _solve_highspy(self, cost: np.ndarray, A: np.ndarray, k: int, nt: int):
         # direct highspy call: the scipy wrapper's option checking cost more than the solve itself
-        hs = self._highspy
-        h = hs.Highs()
-        h.setOptionValue("output_flag", False)
+        hs, h = self._highspy, self._h
         lp = hs.HighsLp()
         ncol = k + nt
         lp.num_col_, lp.num_row_ = ncol, A.shape[0]
@@ -367,10 +385,20 @@ class _Search:
         return None
 
     # -- search --------------------------------------------------------------------------
+    def _stop(self, what: str, hint: str) -> None:
+        direction = "max" if self.sense > 0 else "min"
+        secs = time.perf_counter() - self.t0
+        raise ExactSearchLimitError(
+            f"exact search (n = {self.n}, {direction} direction) stopped at {what} after {self.nodes - 1} nodes, "
+            f"{self.leaves} certified leaves, {secs:.1f} s: nothing proved; {hint}",
+            direction=direction, nodes=self.nodes - 1, leaves=self.leaves, seconds=secs)
+
     def node(self, F1: frozenset, F0: frozenset) -> dict:
         self.nodes += 1
         if self.node_limit is not None and self.nodes > self.node_limit:
-            raise SolverFailedError(f"exact B&B exceeded the node limit {self.node_limit}; raise node_limit")
+            self._stop(f"the node limit {self.node_limit}", "raise node_limit")
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            self._stop("the time limit", "raise the time limit")
         if self.nodes % 8 == 0:
             self.trace.append((self.nodes, self.leaves, time.perf_counter() - self.t0))
         self.progress.update(1, extra=f"{self.leaves} certified leaves")
@@ -426,11 +454,19 @@ class _Found(Exception):
 
 
 def certify_direction(n: int, sense: int, *, symmetry: bool = True, progress: bool = False,
-                      node_limit: int | None = None) -> tuple[DirectionResult, list]:
-    """Run the exact branch-and-bound for one direction; returns the result and the used symmetries."""
+                      node_limit: int | None = None, time_limit: float | None = None) -> tuple[DirectionResult, list]:
+    """Run the exact branch-and-bound for one direction; returns the result and the used symmetries.
+
+    Raises
+    ------
+    ExactSearchLimitError
+        ``node_limit`` nodes or ``time_limit`` seconds reached before the search closed.
+    """
     if sense not in (1, -1):
         raise InvalidInputError(f"sense must be +1 (max) or -1 (min), got {sense!r}")
-    search = _Search(n, sense, symmetry, progress, node_limit)
+    _check_limits(node_limit, time_limit)
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    search = _Search(n, sense, symmetry, progress, node_limit, deadline)
     tree = witness = wphi = None
     try:
         with search.progress:
@@ -447,7 +483,16 @@ def certify_direction(n: int, sense: int, *, symmetry: bool = True, progress: bo
     return res, [search.group[gi] for gi, _ in used]
 
 
-def certify_hbdss(n: int = 4, *, symmetry: bool = True, progress: bool = False, node_limit: int | None = None) -> HBDSSCertificate:
+def _check_limits(node_limit: object, time_limit: object) -> None:
+    if node_limit is not None and (isinstance(node_limit, bool) or not isinstance(node_limit, int) or node_limit < 1):
+        raise InvalidInputError(f"node_limit must be a positive integer, got {node_limit!r}")
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(time_limit, (int, float))
+                                   or not time_limit > 0 or time_limit == float("inf")):
+        raise InvalidInputError(f"time_limit must be a positive finite number of seconds, got {time_limit!r}")
+
+
+def certify_hbdss(n: int = 4, *, symmetry: bool = True, progress: bool = False, node_limit: int | None = None,
+                  time_limit: float | None = None) -> HBDSSCertificate:
     """Certify (or refute with an exact witness) ``phi_n = 0`` on the HBDSS MIP, exactly.
 
     Parameters
@@ -459,7 +504,9 @@ def certify_hbdss(n: int = 4, *, symmetry: bool = True, progress: bool = False, 
     progress : bool
         Print progress lines on stderr.
     node_limit : int, optional
-        Stop with :class:`~expressivity.exceptions.SolverFailedError` beyond this many nodes.
+        Stop with :class:`ExactSearchLimitError` beyond this many nodes (per direction).
+    time_limit : float, optional
+        Stop with :class:`ExactSearchLimitError` after this many seconds (both directions together).
 
     Examples
     --------
@@ -468,10 +515,14 @@ def certify_hbdss(n: int = 4, *, symmetry: bool = True, progress: bool = False, 
     False
     """
     t0 = time.perf_counter()
-    rmax, used_max = certify_direction(n, 1, symmetry=symmetry, progress=progress, node_limit=node_limit)
+    _check_limits(node_limit, time_limit)
+    rmax, used_max = certify_direction(n, 1, symmetry=symmetry, progress=progress, node_limit=node_limit,
+                                       time_limit=time_limit)
     rmin, used_min = (None, [])
     if n % 2 == 1 or not rmax.bounded:
-        rmin, used_min = certify_direction(n, -1, symmetry=symmetry, progress=progress, node_limit=node_limit)
+        left = None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 1e-9)
+        rmin, used_min = certify_direction(n, -1, symmetry=symmetry, progress=progress, node_limit=node_limit,
+                                           time_limit=left)
     # the two trees index symmetries separately: merge into one list and renumber the min tree
     syms = [(g[0], g[1]) for g in used_max]
     if rmin is not None and rmin.bounded and used_min:

@@ -28,15 +28,17 @@ different orbits needs a compatibility argument.)
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
+from .._io import atomic_write_bytes
 from ..exceptions import InvalidInputError
 from .hbdss_data import HBDSSData, hbdss_data
 
-__all__ = ["ModelSize", "HBDSSModel", "build_hbdss_model", "model_size", "export_model", "mps_size"]
+__all__ = ["ModelSize", "HBDSSModel", "build_hbdss_model", "model_size", "export_model", "export_format", "mps_size"]
 
 Sense = Literal["max", "min"]
 
@@ -95,7 +97,7 @@ def _big_m(data: HBDSSData, big_m: object) -> tuple[int, ...]:
     if big_m < bound:
         raise InvalidInputError(
             f"big_m = {big_m} is smaller than max_S sum_M |G[S, M]| = {bound}, the exact bound on |g_S(a)| over the box; "
-            "a smaller M would cut off feasible networks. Use big_m='uniform' or a value >= the bound"
+            "a smaller M would cut off feasible networks. Use big_m='uniform' (CLI: --big-m uniform, the default) or a value >= the bound"
         )
     return tuple(int(big_m) if isinstance(big_m, int) else big_m for _ in L)
 
@@ -164,16 +166,32 @@ def export_model(model: HBDSSModel, path: str | os.PathLike) -> Path:
 
     PuLP marks maximisation only by a ``*SENSE:Maximize`` comment line in MPS files (as the
     authors' ``mip.mps`` has no ``OBJSENSE``); readers that ignore it minimise, which for even n
-    gives the same optimum 0 (sign flip, relu_depth.md §2.3).
+    gives the same optimum 0 (sign flip, relu_depth.md §2.3).  The file is written atomically
+    (staged in a private temporary folder, then renamed into place).
     """
     p = Path(path)
-    if p.suffix.lower() == ".mps":
-        model.problem.writeMPS(str(p))
-    elif p.suffix.lower() == ".lp":
-        model.problem.writeLP(str(p))
-    else:
-        raise InvalidInputError(f"export path must end in .mps or .lp, got {p.name!r}")
-    return p
+    kind = export_format(p)
+    with tempfile.TemporaryDirectory(prefix="expressivity-export-") as tmp:
+        staged = Path(tmp) / f"model.{kind}"
+        if kind == "mps":
+            model.problem.writeMPS(str(staged))
+        else:
+            model.problem.writeLP(str(staged))
+        return atomic_write_bytes(p, staged.read_bytes())
+
+
+def export_format(path: str | os.PathLike) -> str:
+    """``"mps"`` or ``"lp"`` from the suffix of ``path``; anything else is refused.
+
+    Examples
+    --------
+    >>> export_format("model.MPS")
+    'mps'
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".mps", ".lp"):
+        raise InvalidInputError(f"export path must end in .mps or .lp, got {Path(path).name!r}")
+    return suffix[1:]
 
 
 def mps_size(path: str | os.PathLike) -> ModelSize:

@@ -6,6 +6,7 @@ from .arrangement import (Arrangement, ArrangementCount, Flat, arrangement_from_
                           load_arrangement)
 from .bounds import (all_bounds, montufar2014_lower_bound, montufar2017_upper_bound, serra_lower_bound,
                      serra_upper_bound)
+from .limits import LimitReachedError
 from .sweep import SweepRow, random_relu_network, region_count_sweep
 from .enumeration import (Region, RegionEnumeration, certify_region, count_regions, enumerate_regions,
                           estimate_region_count, linear_pieces, normalize_box)
@@ -19,4 +20,5 @@ __all__ = [
     "Region", "RegionEnumeration", "certify_region", "count_regions", "enumerate_regions",
     "estimate_region_count", "linear_pieces", "normalize_box",
     "SweepRow", "random_relu_network", "region_count_sweep",
+    "LimitReachedError",
 ]

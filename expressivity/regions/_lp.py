@@ -25,9 +25,9 @@ except ImportError:  # pragma: no cover
 def _solver() -> "highspy.Highs":
     if highspy is None:  # pragma: no cover
         raise SolverNotAvailableError("highspy is not installed; `pip install highspy`")
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    return h
+    from ..milp.highs import new_highs  # the process's one HiGHS policy: threads, no banner on stdout
+
+    return new_highs()
 
 
 def _solve(c_obj: np.ndarray, A: np.ndarray, row_lo: np.ndarray, row_hi: np.ndarray,

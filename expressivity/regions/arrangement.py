@@ -32,10 +32,11 @@ from os import PathLike
 from typing import Any, Sequence
 
 import networkx as nx
-from flint import fmpq
+from flint import fmpq, fmpq_mat
 
 from ..exceptions import ComputationTooLargeError, DegenerateInputError, InvalidInputError, NetworkFileError, ShapeError
 from ..numbers import to_fraction
+from .limits import DEFAULT_MAX_FLATS, DEFAULT_MAX_STEPS, LimitReachedError
 
 __all__ = [
     "Arrangement",
@@ -80,8 +81,11 @@ class Arrangement:
     dim: int = field(default=0)
 
     def __init__(self, normals: Sequence[Sequence[Any]], offsets: Sequence[Any], dim: int | None = None):
-        rows = [tuple(to_fraction(v, where=f"normals[{i}][{j}]") for j, v in enumerate(r)) for i, r in enumerate(normals)]
-        offs = tuple(to_fraction(v, where=f"offsets[{i}]") for i, v in enumerate(offsets))
+        def exact(v: Any, where: str) -> Fraction:
+            return v if type(v) is Fraction else to_fraction(v, where=where)
+
+        rows = [tuple(exact(v, f"normals[{i}][{j}]") for j, v in enumerate(r)) for i, r in enumerate(normals)]
+        offs = tuple(exact(v, f"offsets[{i}]") for i, v in enumerate(offsets))
         if len(rows) != len(offs):
             raise ShapeError(f"{len(rows)} normals but {len(offs)} offsets; give one offset per hyperplane")
         if dim is None:
@@ -159,15 +163,112 @@ def _dot(a: Sequence[fmpq], x: Sequence[fmpq]) -> fmpq:
     return s
 
 
-def intersection_poset(arr: Arrangement, *, max_flats: int = 200_000) -> nx.DiGraph:
+def _essential_arrangement(arr: Arrangement) -> tuple[list[list[fmpq]], list[fmpq], int]:
+    """The essentialisation of ``arr``: the same hyperplanes written in R^r, r = rank of the normals.
+
+    With R the reduced row echelon form of the normal matrix (rank r, pivot columns p_1..p_r),
+    every normal is a_i = sum_k a_i[p_k] R_k, so a_i . x = lambda_i . (R x) with
+    lambda_i = (a_i[p_1], ..., a_i[p_r]); x -> R x maps R^d onto R^r.  The intersection poset of
+    ``arr`` is that of {lambda_i . y = b_i} with every dimension raised by d - r.  Work and
+    memory are O(n d) once, then independent of d.
+    """
+    n = len(arr)
+    if n == 0:
+        return [], [], 0
+    cols = sorted({j for row in arr.normals for j, v in enumerate(row) if v})
+    M = fmpq_mat(n, len(cols), [fmpq(row[j].numerator, row[j].denominator) for row in arr.normals for j in cols])
+    R, rank = M.rref()
+    pivots = [next(j for j in range(len(cols)) if R[k, j] != 0) for k in range(rank)]
+    A = [[M[i, p] for p in pivots] for i in range(n)]
+    b = [fmpq(v.numerator, v.denominator) for v in arr.offsets]
+    return A, b, rank
+
+
+def _canon(j: int, c: Sequence[fmpq], res: fmpq) -> tuple:
+    """The equation c . u = res scaled so that c_j = 1, as a tuple of (numerator, denominator)
+    integers (fmpq is kept in lowest terms, and hashing fmpz pairs is ~10x faster than fmpq)."""
+    out: list = [j]
+    for v in c:
+        w = v / c[j]
+        out += (w.p, w.q)
+    w = res / c[j]
+    return tuple(out + [w.p, w.q])
+
+
+def _hyperplane_key(a: Sequence[fmpq], b: fmpq) -> tuple:
+    """Equal keys = equal hyperplanes."""
+    return _canon(next(k for k, v in enumerate(a) if v != 0), a, b)
+
+
+def _refuse_large_poset(A: list[list[fmpq]], b: list[fmpq], r: int, max_flats: int, max_steps: int) -> None:
+    """Up-front size floor: one flat per distinct hyperplane, and (for rank >= 2) each of them is
+    intersected with every other hyperplane, i.e. at least (#distinct) x n intersection steps."""
+    n = len(A)
+    distinct = len({_hyperplane_key(a, bb) for a, bb in zip(A, b)})
+    if 1 + distinct > max_flats:
+        raise ComputationTooLargeError(
+            f"the intersection poset has at least {1 + distinct} flats (one per distinct hyperplane), "
+            f"more than max_flats = {max_flats}; raise max_flats (--max-flats), or use the closed form for generic arrangements")
+    steps = distinct * n if r >= 2 else n
+    if steps > max_steps:
+        raise ComputationTooLargeError(
+            f"the intersection poset needs at least {steps} intersection steps ({distinct} distinct hyperplanes x {n}), "
+            f"more than max_steps = {max_steps}; raise max_steps (--max-steps), or use the closed form for generic arrangements")
+
+
+def _cut_flat(A: list[list[fmpq]], b: list[fmpq], skip: frozenset[int], x0: list[fmpq], D: list[list[fmpq]]) -> dict:
+    """Group the hyperplanes cutting the flat x0 + span(D) by the sub-flat they cut out.
+
+    In the flat's own coordinates u (x = x0 + sum u_k D_k) hyperplane h reads c . u = res with
+    c_k = a_h . D_k, res = b_h - a_h . x0; c = 0 means h is parallel to the flat (it misses it,
+    or contains it and is in ``skip``).  Two hyperplanes cut out the same sub-flat exactly when
+    their (c, res), scaled by the first non-zero c_j, agree.  Returns {key: (hyperplanes, j, c, res)}.
+    """
+    groups: dict[tuple, tuple[list[int], int, list[fmpq], fmpq]] = {}
+    for h, a in enumerate(A):
+        if h in skip:
+            continue
+        c = [_dot(a, v) for v in D]
+        j = next((k for k, ck in enumerate(c) if ck != 0), None)
+        if j is None:
+            continue
+        res = b[h] - _dot(a, x0)
+        key = _canon(j, c, res)
+        if key in groups:
+            groups[key][0].append(h)
+        else:
+            groups[key] = ([h], j, c, res)
+    return groups
+
+
+def intersection_poset(arr: Arrangement, *, max_flats: int = DEFAULT_MAX_FLATS,
+                       max_steps: int = DEFAULT_MAX_STEPS) -> nx.DiGraph:
     """The intersection poset L(A) as a networkx DiGraph of cover relations.
 
     Nodes are ``frozenset``s of hyperplane indices (the hyperplanes containing the flat;
     ``frozenset()`` is R^d) with attribute ``dim``; an edge X -> Y means Y is obtained from
     X by intersecting with one more hyperplane (dim Y = dim X - 1).
 
-    Each flat is stored as a point plus a basis of directions, both rational; intersecting
-    with a hyperplane is one exact elimination step, so no rank computation is repeated.
+    The arrangement is first essentialised (written in R^r, r = rank of the normals, so the
+    ambient dimension d costs nothing beyond reading the normals).  Each flat is stored as a
+    rational point plus a basis of directions; the hyperplanes cutting a flat are grouped by
+    the sub-flat they cut out (one exact elimination step each), which gives every sub-flat
+    together with all the hyperplanes containing it, without a separate closure pass.
+
+    Parameters
+    ----------
+    arr : Arrangement
+    max_flats : int
+        Refuse posets with more flats than this.
+    max_steps : int
+        Refuse when more (flat, hyperplane) intersection steps than this are needed.
+
+    Raises
+    ------
+    ComputationTooLargeError
+        Up front, when at least one of the limits is certainly exceeded.
+    LimitReachedError
+        When a limit is reached during the construction (nothing is returned).
 
     Examples
     --------
@@ -175,54 +276,61 @@ def intersection_poset(arr: Arrangement, *, max_flats: int = 200_000) -> nx.DiGr
     >>> sorted((sorted(X), P.nodes[X]["dim"]) for X in P)
     [([], 2), ([0], 1), ([0, 1], 0), ([1], 1)]
     """
-    d = arr.dim
-    A = [[fmpq(v.numerator, v.denominator) for v in r] for r in arr.normals]
-    b = [fmpq(v.numerator, v.denominator) for v in arr.offsets]
-    n = len(A)
-    eye = [[fmpq(1) if i == j else fmpq(0) for i in range(d)] for j in range(d)]
+    for name, v in (("max_flats", max_flats), ("max_steps", max_steps)):
+        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+            raise InvalidInputError(f"{name} must be a positive integer, got {v!r}")
+    A, b, r = _essential_arrangement(arr)
+    _refuse_large_poset(A, b, r, max_flats, max_steps)
+    shift = arr.dim - r
     root = frozenset()
     G = nx.DiGraph()
-    G.add_node(root, dim=d)
-    geom = {root: ([fmpq(0)] * d, eye)}
-    level = [root]
+    G.add_node(root, dim=arr.dim)
+    eye = [[fmpq(int(i == j)) for i in range(r)] for j in range(r)]
+    geom = {root: ([fmpq(0)] * r, eye)}
+    level, steps = [root], 0
     while level:
         nxt: list[frozenset[int]] = []
         for X in level:
             x0, D = geom[X]
-            for h in range(n):
-                if h in X:
-                    continue
-                c = [_dot(A[h], v) for v in D]
-                j = next((k for k, ck in enumerate(c) if ck != 0), None)
-                if j is None:
-                    continue  # h is parallel to X (containment was already recorded in X)
-                t = (b[h] - _dot(A[h], x0)) / c[j]
-                y0 = [xi + t * dj for xi, dj in zip(x0, D[j])]
-                E = [[vi - (c[k] / c[j]) * wj for vi, wj in zip(D[k], D[j])] for k in range(len(D)) if k != j]
-                # closure: every hyperplane that contains the new flat
-                Y = frozenset(g for g in range(n)
-                              if _dot(A[g], y0) == b[g] and all(_dot(A[g], v) == 0 for v in E))
+            if not D:
+                continue  # a point: no hyperplane cuts it further
+            steps += len(A) - len(X)
+            if steps > max_steps:
+                raise LimitReachedError(
+                    f"the intersection poset needs more than max_steps = {max_steps} intersection steps "
+                    f"({len(geom)} flats so far); raise max_steps (--max-steps)", found=len(geom))
+            for hs, j, c, res in _cut_flat(A, b, X, x0, D).values():
+                Y = X | frozenset(hs)
                 if Y not in geom:
-                    geom[Y] = (y0, E)
-                    G.add_node(Y, dim=len(E))
+                    if len(D) == 1:
+                        geom[Y] = ([], [])  # a point: never cut further, its coordinates are not needed
+                    else:
+                        t = res / c[j]
+                        y0 = [xi + t * dj for xi, dj in zip(x0, D[j])]
+                        E = [[vi - (c[k] / c[j]) * wj for vi, wj in zip(D[k], D[j])] for k in range(len(D)) if k != j]
+                        geom[Y] = (y0, E)
+                    G.add_node(Y, dim=len(D) - 1 + shift)
                     nxt.append(Y)
                     if len(geom) > max_flats:
-                        raise ComputationTooLargeError(
-                            f"the intersection poset has more than {max_flats} flats; "
-                            f"raise max_flats or use the closed form for generic arrangements")
+                        raise LimitReachedError(
+                            f"the intersection poset has more than max_flats = {max_flats} flats; "
+                            f"raise max_flats (--max-flats), or use the closed form for generic arrangements",
+                            found=len(geom))
                 G.add_edge(X, Y)
         level = nxt
     return G
 
 
-def count_arrangement_regions(arr: Arrangement, *, max_flats: int = 200_000) -> ArrangementCount:
+def count_arrangement_regions(arr: Arrangement, *, max_flats: int = DEFAULT_MAX_FLATS,
+                              max_steps: int = DEFAULT_MAX_STEPS) -> ArrangementCount:
     """Regions and bounded regions of an affine arrangement by Zaslavsky's theorem (exact).
 
     Parameters
     ----------
     arr : Arrangement
-    max_flats : int
-        Refuse posets larger than this (raises ComputationTooLargeError).
+    max_flats, max_steps : int
+        Limits of :func:`intersection_poset`: beyond them ComputationTooLargeError (refused up
+        front) or its subclass LimitReachedError (reached during the run) is raised.
 
     Examples
     --------
@@ -238,12 +346,14 @@ def count_arrangement_regions(arr: Arrangement, *, max_flats: int = 200_000) -> 
     3
     """
     d = arr.dim
-    P = intersection_poset(arr, max_flats=max_flats)
+    P = intersection_poset(arr, max_flats=max_flats, max_steps=max_steps)
     order = sorted(P.nodes, key=lambda X: -P.nodes[X]["dim"])
     mu: dict[frozenset[int], int] = {}
     for X in order:
         if not X:
             mu[X] = 1
+        elif P.nodes[X]["dim"] == d - 1:
+            mu[X] = -1  # a hyperplane: only R^d lies below it
         else:
             # every flat strictly below X in L(A) is an ancestor in the cover graph
             mu[X] = -sum(mu[Y] for Y in nx.ancestors(P, X))
@@ -251,7 +361,7 @@ def count_arrangement_regions(arr: Arrangement, *, max_flats: int = 200_000) -> 
     for X, m in mu.items():
         coeffs[P.nodes[X]["dim"]] += m
     rank = d - min(P.nodes[X]["dim"] for X in P)
-    chi_m1 = sum(c * (-1) ** k for k, c in enumerate(coeffs))
+    chi_m1 = sum(c if k % 2 == 0 else -c for k, c in enumerate(coeffs) if c)
     chi_1 = sum(coeffs)
     regions = (-1) ** d * chi_m1
     rel_b = (-1) ** rank * chi_1
@@ -306,15 +416,6 @@ def braid_arrangement(n: int) -> Arrangement:
 
 
 # ---------------------------------------------------------------------------------------- files
-def _exact(v: Any, where: str) -> Fraction:
-    if isinstance(v, bool) or isinstance(v, float):
-        raise NetworkFileError(f"{where}: {v!r} is a JSON float/bool; write exact numbers as integers or strings like \"1/3\"")
-    try:
-        return to_fraction(v, where=where)
-    except Exception as exc:  # noqa: BLE001 - re-raised with the field name
-        raise NetworkFileError(f"{where}: cannot read {v!r} as an exact number ({exc})") from None
-
-
 def arrangement_from_dict(obj: Any) -> Arrangement:
     """Build an :class:`Arrangement` from the JSON object described in the module docstring.
 
@@ -333,16 +434,19 @@ def arrangement_from_dict(obj: Any) -> Arrangement:
     if not isinstance(hs, list):
         raise NetworkFileError("'hyperplanes' must be a list of {\"normal\": [...], \"offset\": ...} objects")
     normals, offsets = [], []
-    for i, h in enumerate(hs):
-        if not isinstance(h, dict) or "normal" not in h or "offset" not in h:
-            raise NetworkFileError(f"hyperplanes[{i}] must be an object with 'normal' and 'offset'")
-        nv = h["normal"]
-        if not isinstance(nv, list) or len(nv) != dim:
-            raise NetworkFileError(f"hyperplanes[{i}].normal must be a list of {dim} numbers")
-        normals.append([_exact(v, f"hyperplanes[{i}].normal[{j}]") for j, v in enumerate(nv)])
-        offsets.append(_exact(h["offset"], f"hyperplanes[{i}].offset"))
     try:
+        for i, h in enumerate(hs):
+            if not isinstance(h, dict) or "normal" not in h or "offset" not in h:
+                raise NetworkFileError(f"hyperplanes[{i}] must be an object with 'normal' and 'offset'")
+            nv = h["normal"]
+            if not isinstance(nv, list) or len(nv) != dim:
+                raise NetworkFileError(f"hyperplanes[{i}].normal must be a list of {dim} numbers")
+            # the package's one exact-number parser (bounded digits and exponents; floats refused)
+            normals.append([to_fraction(v, where=f"hyperplanes[{i}].normal[{j}]") for j, v in enumerate(nv)])
+            offsets.append(to_fraction(h["offset"], where=f"hyperplanes[{i}].offset"))
         return Arrangement(normals, offsets, dim)
+    except NetworkFileError:
+        raise
     except InvalidInputError as exc:
         raise NetworkFileError(str(exc)) from None
 

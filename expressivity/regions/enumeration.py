@@ -1,4 +1,4 @@
-"""Exact enumeration of the activation regions of a ReLU network by adjacency traversal.
+"""Enumeration of the activation regions of a ReLU network by (floating-point) adjacency traversal.
 
 An *activation region* is the closure of a maximal open set on which every ReLU neuron has
 a fixed sign; it is a convex polyhedron described by the neuron's pattern ``s`` (bit 1 =
@@ -22,10 +22,12 @@ The traversal (breadth first over the region adjacency graph):
    F along n (no LP); its margin (the radius of a ball inside the region) certifies full
    dimension.  Only when the margin is tiny is the Chebyshev LP solved again.
 
-A region is reported only if it has an interior point with margin > ``eps``; with
-``certify=True`` every interior point is re-checked in exact rational arithmetic
-(exact binary values of the float weights), which proves that the reported patterns are
-distinct full-dimensional regions.  Completeness rests on the float facet detection; the
+What is certified.  The traversal itself is floating point (method ``numeric``).  A region
+is reported only if it has an interior point with margin > ``eps``; with ``certify=True``
+every interior point is re-checked in exact rational arithmetic (exact binary values of the
+float weights), which proves that the reported patterns are distinct full-dimensional
+regions: each region is certified, so the count is a certified *lower bound*.  Completeness
+(that no region was missed) is *not* certified: it rests on the float facet detection.  The
 claims cross-check it against Zaslavsky's exact count and the planar and MILP counters.
 
 "Whole space" (``box=None``) is traversed without any box: unbounded regions are handled by
@@ -51,10 +53,11 @@ import networkx as nx
 import numpy as np
 
 from .._random import as_rng
-from ..exceptions import CertificateError, ComputationTooLargeError, InvalidInputError, NonFiniteError
+from ..exceptions import CertificateError, InvalidInputError, NonFiniteError
 from ..progress import Progress
 from ..relu.network import ReLUNetwork
 from . import _lp
+from .limits import LimitReachedError
 
 __all__ = [
     "Region",
@@ -203,8 +206,9 @@ class RegionEnumeration:
     widths : tuple of int
     seconds : float
     lp_solves : int
-    certified : bool
-        True when every region's interior point was re-checked exactly.
+    regions_certified : bool
+        True when every region's interior point was re-checked exactly: the count is then a
+        certified lower bound.  Completeness is never certified (``completeness_certified``).
     """
 
     regions: tuple[Region, ...]
@@ -214,7 +218,20 @@ class RegionEnumeration:
     widths: tuple[int, ...]
     seconds: float
     lp_solves: int
-    certified: bool = False
+    regions_certified: bool = False
+
+    #: the traversal is floating point: whether every region was found is not certified
+    completeness_certified = False
+
+    @property
+    def certified(self) -> bool:
+        """Alias of ``regions_certified`` (each region certified; completeness is not)."""
+        return self.regions_certified
+
+    @property
+    def count_certified_as(self) -> str | None:
+        """``"lower_bound"`` when every region is certified, else None (nothing certified)."""
+        return "lower_bound" if self.regions_certified else None
 
     @property
     def count(self) -> int:
@@ -228,7 +245,8 @@ class RegionEnumeration:
         d = {"regions": self.count, "whole_space": self.whole_space,
              "box": None if self.whole_space else [self.box[0].tolist(), self.box[1].tolist()], "widths": list(self.widths),
              "adjacencies": self.graph.number_of_edges(), "seconds": self.seconds,
-             "lp_solves": self.lp_solves, "certified": self.certified}
+             "lp_solves": self.lp_solves, "method": "numeric", "regions_certified": self.regions_certified,
+             "completeness_certified": self.completeness_certified, "count_certified_as": self.count_certified_as}
         if with_regions:
             d["region_list"] = [r.to_json() for r in self.regions]
         return d
@@ -454,7 +472,8 @@ def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray
     s0 = cn.pattern(start)
     queue.append((s0, start, None))
     seen[key_of(s0)] = 1
-    with Progress(max_regions, label, enabled=progress) as prog:
+    # a traversal has no known total (max_regions is a limit, not a total): report counts and rates
+    with Progress(None, label, enabled=progress) as prog:
         while queue:
             s, p, n = queue.popleft()
             hrep = _hrep(cn, s, lo, hi)
@@ -487,11 +506,11 @@ def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray
                     seen[k2] = 1
                     queue.append((nb, pf, nrm))
             records.append(region)
-            prog.update(1, extra=f"queue {len(queue)}")
+            prog.update(1, extra=f"frontier {len(queue)}")  # Progress adds the count and the rate
             if max_regions is not None and len(records) > max_regions:
-                raise ComputationTooLargeError(
+                raise LimitReachedError(
                     f"more than max_regions = {max_regions} regions (found {len(records)} so far, {len(queue)} queued); "
-                    f"raise max_regions or restrict the domain with a smaller box")
+                    f"raise max_regions (--max-regions) or restrict the domain with a smaller box", found=len(records))
     return records, edges, lp_solves
 
 
@@ -510,6 +529,24 @@ def _is_box_wall(row: np.ndarray, b: float, lo: np.ndarray, hi: np.ndarray) -> b
 
 def _traverse_job(args):
     return _traverse(*args)
+
+
+def _run_slabs(executor: Executor, jobs: list, progress: bool) -> list:
+    """Traverse the slabs on ``executor``; results in job order.  The number of slabs is a real
+    total, so progress shows slabs done (with an ETA from measured rates).  On any exception or
+    KeyboardInterrupt the slabs not yet started are cancelled (the executor stays the caller's)."""
+    from concurrent.futures import as_completed
+
+    futures = [executor.submit(_traverse_job, job) for job in jobs]
+    try:
+        with Progress(len(futures), "slabs", enabled=progress) as prog:
+            for _ in as_completed(futures):
+                prog.update(1)
+        return [f.result() for f in futures]
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        raise
 
 
 def _start_point(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, seed) -> np.ndarray:
@@ -626,9 +663,11 @@ def enumerate_regions(
     facets : {"qhull", "lp"}
         Facet detection by the polar convex hull (fast) or by one HiGHS LP per row.
     max_regions : int, optional
-        Stop with ComputationTooLargeError beyond this many regions.
+        Stop with :class:`~expressivity.regions.limits.LimitReachedError` (a
+        ComputationTooLargeError) beyond this many regions.
     certify : bool
-        Re-check every interior point exactly (:func:`certify_region`).
+        Re-check every interior point exactly (:func:`certify_region`): each region is then
+        certified and the count is a certified lower bound; completeness is not certified.
     executor : concurrent.futures.Executor, optional
         Run slabs of the box in parallel (ProcessPoolExecutor, a Dask ``client.get_executor()``...).
     chunks : int, optional
@@ -636,7 +675,8 @@ def enumerate_regions(
     seed : int
         Seed of the start point.
     progress : bool
-        Print progress lines on stderr.
+        Print progress on stderr: regions found, frontier size and regions/s (a traversal has no
+        known total, so no percentage or ETA); with an executor, slabs done of the total.
 
     Returns
     -------
@@ -652,8 +692,8 @@ def enumerate_regions(
     4
     >>> absnet = ReLUNetwork.from_matrices([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])
     >>> res = enumerate_regions(absnet, 1, certify=True)
-    >>> res.count, res.certified, res.graph.number_of_edges()
-    (2, True, 1)
+    >>> res.count, res.regions_certified, res.count_certified_as, res.graph.number_of_edges()
+    (2, True, 'lower_bound', 1)
     """
     t0 = time.perf_counter()
     cn = compile_network(net)
@@ -662,6 +702,8 @@ def enumerate_regions(
         raise InvalidInputError(f"facets must be 'qhull' or 'lp', got {facets!r}")
     if not (eps > 0 and math.isfinite(eps)):
         raise InvalidInputError(f"eps must be a positive finite number, got {eps!r}")
+    if max_regions is not None and (not isinstance(max_regions, int) or isinstance(max_regions, bool) or max_regions < 1):
+        raise InvalidInputError(f"max_regions must be a positive integer or None, got {max_regions!r}")
     whole = box is None
     if whole:
         est = estimate_region_count(net)
@@ -695,7 +737,7 @@ def enumerate_regions(
             l2[0], h2[0] = cuts[j], cuts[j + 1]
             st = _start_point(cn, l2, h2, None if seed is None else seed + j + 1)
             jobs.append((cn, l2, h2, st, eps, facets, max_regions, False, f"slab {j}"))
-        chunk_results = list(executor.map(_traverse_job, jobs))
+        chunk_results = _run_slabs(executor, jobs, progress)
     regions: list[Region] = []
     index: dict[bytes, int] = {}
     nlp = 0

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ..exceptions import (ComputationTooLargeError, InvalidInputError, SolverFailedError, SolverNotAvailableError,
+from ..exceptions import (InvalidInputError, LimitReachedError, SolverFailedError, SolverNotAvailableError,
                           SolverTimeoutError)
 from ..relu.network import ReLUNetwork
 from .enumeration import compile_network, normalize_box
@@ -160,14 +160,13 @@ def milp_count_pulp(net: ReLUNetwork, box: Any, *, eps: float = 1e-6, solver: st
 
     a = _build(net, box, eps, add_var, add_con, lin)
     prob += pulp.lpSum([])  # feasibility problem
+    from ..milp.solvers import available_solvers, make_solver  # one HiGHS policy; CBC as a killable child
+
     if solver == "auto":
-        solver = "highs" if pulp.HiGHS().available() else "cbc"
-    if solver == "highs":
-        sv = pulp.HiGHS(msg=False)
-    elif solver == "cbc":
-        sv = pulp.PULP_CBC_CMD(msg=False)
-    else:
+        solver = "highs" if "highs" in available_solvers() else "cbc"
+    if solver not in ("highs", "cbc"):
         raise InvalidInputError(f"solver must be 'auto', 'highs' or 'cbc', got {solver!r}")
+    sv = make_solver(solver)
     found = []
     while True:
         if time.perf_counter() - t0 > time_limit:
@@ -182,7 +181,8 @@ def milp_count_pulp(net: ReLUNetwork, box: Any, *, eps: float = 1e-6, solver: st
         bits = [int(round(v.value())) for v in a]
         found.append("".join(map(str, bits)))
         if len(found) > max_regions:
-            raise ComputationTooLargeError(f"more than max_regions = {max_regions} regions; raise it or use SCIP counting")
+            raise LimitReachedError(f"more than max_regions = {max_regions} regions; raise it or use SCIP counting",
+                                    found=len(found))
         prob += pulp.lpSum(1 - v for v, s in zip(a, bits) if s) + pulp.lpSum(v for v, s in zip(a, bits) if not s) >= 1
     return MILPCount(len(found), frozenset(found), f"pulp-{solver}", time.perf_counter() - t0, eps)
 

@@ -173,7 +173,7 @@ def planar_regions(net: ReLUNetwork, box: Any = None, *, whole_space_radius: flo
     box : float or (lo, hi) or None
         As in :func:`enumerate_regions`.  None = the whole plane, approximated by boxes of
         growing half-width until three successive counts (radii a factor 10 apart) agree
-        -- a heuristic, unlike the traversal's exact whole-space mode; or give
+        -- a heuristic, unlike the traversal's whole-space mode (no box at all); or give
         ``whole_space_radius``.
     plane : (origin, directions), optional
         Count the regions of the 2-D slice ``origin + directions @ t`` instead.
@@ -210,7 +210,7 @@ def planar_regions(net: ReLUNetwork, box: Any = None, *, whole_space_radius: flo
                 return res
             R *= 10.0
         warnings.warn(f"planar whole-plane counts did not stabilise over radii up to {R / 10:.3g}: {counts}; "
-                      f"use enumerate_regions(net) for the exact whole-space traversal", RuntimeWarning, stacklevel=2)
+                      f"use enumerate_regions(net) for the whole-space traversal (no box)", RuntimeWarning, stacklevel=2)
         return res
     return _subdivide(cn, *normalize_box(box, 2), t0)
 

@@ -9,7 +9,7 @@ from .depth_bounds import depth_bound_table, depth_bounds
 from .lattice import convex_hull, in_Qk, normalized_volume
 from .max_networks import max_log3_network, max_network, max_ruess_network, max_tree_network
 from .newton import evaluate_pair, newton_pair
-from .verify_max import MaxCheck, verify_computes_max
+from .verify_max import MaxCheck, compose_affine_layers, verify_computes_max
 
 __all__ = [
     "Activation",
@@ -40,5 +40,6 @@ __all__ = [
     "evaluate_pair",
     "newton_pair",
     "MaxCheck",
+    "compose_affine_layers",
     "verify_computes_max",
 ]

@@ -35,9 +35,11 @@ from typing import Sequence
 
 import flint
 
+from .._jsonfile import read_json_file
 from .._random import as_rng
 from ..exceptions import CertificateError, ComputationTooLargeError, InvalidInputError
 from ..linalg_exact import solve_exact
+from ..numbers import to_fraction
 from ..progress import Progress
 
 __all__ = [
@@ -108,11 +110,15 @@ class Certificate:
     @classmethod
     def from_json(cls, data: dict) -> "Certificate":
         try:
-            n = int(data["n"])
-            terms = tuple((Template(tuple(map(tuple, t["A"])), tuple(map(tuple, t["B"]))), Fraction(str(t["coefficient"])))
-                          for t in data["terms"])
+            n = data["n"]
+            if isinstance(n, bool) or not isinstance(n, int):
+                raise TypeError(f"n must be an integer, got {type(n).__name__}")
+            terms = tuple((Template(tuple(map(tuple, t["A"])), tuple(map(tuple, t["B"]))),
+                           to_fraction(t["coefficient"], where=f"terms[{i}].coefficient"))
+                          for i, t in enumerate(data["terms"]))
         except (KeyError, TypeError, ValueError) as exc:
-            raise CertificateError(f"malformed certificate: {exc!r}; expected {{'n': int, 'terms': [{{'A', 'B', 'coefficient'}}]}}") from None
+            raise CertificateError(f"malformed certificate: {str(exc)[:300]}; "
+                                   "expected {'n': int, 'terms': [{'A', 'B', 'coefficient'}]}") from None
         return cls(n, terms)
 
 
@@ -471,11 +477,10 @@ def known_certificate(n: int) -> Certificate:
         return ruess_max6_certificate()
     if n not in (7, 8):
         raise InvalidInputError(f"no stored certificate for n = {n}; stored: 6, 7, 8 (search with search_certificate)")
-    import json
     from pathlib import Path
 
     path = Path(__file__).with_name("data") / f"max{n}_certificate.json"
     try:
-        return Certificate.from_json(json.loads(path.read_text(encoding="utf-8")))
+        return Certificate.from_json(read_json_file(path, CertificateError, "stored certificate"))
     except OSError as exc:  # pragma: no cover - broken installation
         raise CertificateError(f"cannot read the stored certificate {path}: {exc}") from None

@@ -3,9 +3,10 @@
 * :func:`convex_hull` -- vertices and facets of ``conv(points)`` for integer points.  Qhull
   (floating point) proposes facet hyperplanes; each is re-derived exactly from the points on
   it and accepted only if *all* points lie weakly on one side, and the facet complex must be
-  closed (every ridge, computed recursively, lies in exactly two facets).  If the
-  re-check fails, :class:`~expressivity.exceptions.SolverFailedError` is raised -- never a
-  silent float answer.
+  closed (every ridge, computed recursively, lies in exactly two facets).  If qhull's
+  proposal fails the re-check (badly conditioned input, e.g. huge coordinates), the facets
+  come from an exact integer beneath-beyond instead, re-checked the same way; a failure then
+  raises :class:`~expressivity.exceptions.SolverFailedError` -- never a silent float answer.
 * :func:`normalized_volume` -- ``Vol(F) = d! * vol`` in the lattice ``aff(F) ∩ Z^n``; an
   integer (``Vol(Δ_0^n) = 1``, ``Vol(point) = 1``).  A d-simplex with edge matrix ``E``
   (d x n) has lattice-normalized volume ``gcd`` of the d x d minors of ``E``; the polytope is
@@ -26,9 +27,9 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -132,8 +133,119 @@ class Hull:
     facets: tuple[frozenset, ...]
 
 
+class _ProposalFailed(Exception):
+    """qhull's floating-point facet proposal did not survive the exact re-check."""
+
+
+def _qhull_facet_hyperplanes(proj: list[list[int]], d: int) -> list[tuple[list[int], int]]:
+    """Facet hyperplanes ``(normal, offset)`` proposed by qhull and re-derived exactly.
+
+    qhull sees the points translated to the first one (floats of differences, better
+    conditioned than the raw coordinates); each proposed facet is re-derived in integers from
+    the points on it and must support the whole set, else :class:`_ProposalFailed`.
+    """
+    from scipy.spatial import ConvexHull, QhullError
+
+    base = proj[0]
+    rel = np.array([[float(a - b) for a, b in zip(q, base)] for q in proj])
+    scale = np.abs(rel).max(axis=0)
+    scale[scale == 0] = 1.0
+    try:
+        qh = ConvexHull(rel / scale)
+    except (QhullError, ValueError) as exc:
+        raise _ProposalFailed(str(exc)) from None
+    P = np.array(proj, dtype=object)
+    groups: dict[tuple, set] = {}
+    for simp, eq in zip(qh.simplices, qh.equations):
+        groups.setdefault(tuple(np.round(eq, 7)), set()).update(int(i) for i in simp)
+    planes = []
+    for members in groups.values():
+        mem = sorted(members)
+        vecs: list[list[int]] = []
+        for i in mem[1:]:
+            v = [a - b for a, b in zip(proj[i], proj[mem[0]])]
+            if _rank(vecs + [v]) > len(vecs):
+                vecs.append(v)
+        if len(vecs) != d - 1:
+            raise _ProposalFailed("a qhull facet is not (d-1)-dimensional")
+        plane = _supporting(_normal(vecs), proj[mem[0]], P)
+        if plane is None:
+            raise _ProposalFailed("a qhull facet does not support the point set")
+        planes.append(plane)
+    return planes
+
+
+def _supporting(nrm: list[int], base: Sequence[int], P: np.ndarray) -> tuple[list[int], int] | None:
+    """``(normal, offset)`` oriented so that every point has ``<normal, p> <= offset``; None if
+    the hyperplane through ``base`` has points strictly on both sides."""
+    vals = (P @ np.array(nrm, dtype=object)).tolist()
+    off = sum(a * b for a, b in zip(nrm, base))
+    if max(vals) > off:
+        if min(vals) < off:
+            return None
+        nrm, off = [-v for v in nrm], -off
+    return list(nrm), off
+
+
+def _exact_facet_hyperplanes(proj: list[list[int]], d: int) -> list[tuple[list[int], int]]:
+    """Facet hyperplanes of a full-dimensional integer point set by exact beneath-beyond.
+
+    Start from a d-simplex of the points; add each point in turn, removing the simplicial
+    facets it sees strictly and coning it over their horizon ridges.  Integer arithmetic
+    throughout (the fallback when qhull's proposal fails the exact re-check).
+    """
+    simplex = [0]
+    vecs: list[list[int]] = []
+    for i in range(1, len(proj)):
+        v = [a - b for a, b in zip(proj[i], proj[0])]
+        if _rank(vecs + [v]) > len(vecs):
+            vecs.append(v)
+            simplex.append(i)
+            if len(simplex) == d + 1:
+                break
+    inner = [sum(proj[i][c] for i in simplex) for c in range(d)]  # (d + 1) x an interior point
+
+    def oriented(idx: tuple[int, ...]) -> tuple[tuple[int, ...], list[int], int]:
+        base = proj[idx[0]]
+        nrm = _normal([[a - b for a, b in zip(proj[i], base)] for i in idx[1:]])
+        off = sum(a * b for a, b in zip(nrm, base))
+        if sum(a * b for a, b in zip(nrm, inner)) > (d + 1) * off:
+            nrm, off = [-v for v in nrm], -off
+        return idx, nrm, off
+
+    facets = [oriented(tuple(j for j in simplex if j != i)) for i in simplex]
+    for p in range(len(proj)):
+        if p in simplex:
+            continue
+        visible = [f for f in facets if sum(a * b for a, b in zip(f[1], proj[p])) > f[2]]
+        if not visible:
+            continue
+        ridge_count: dict[frozenset, int] = {}
+        for idx, _, _ in visible:
+            for j in idx:
+                R = frozenset(idx) - {j}
+                ridge_count[R] = ridge_count.get(R, 0) + 1
+        seen = {id(f) for f in visible}
+        facets = [f for f in facets if id(f) not in seen]
+        facets += [oriented(tuple(sorted(R)) + (p,)) for R, c in ridge_count.items() if c == 1]
+    planes = {(tuple(nrm), off) for _, nrm, off in facets}
+    return [(list(nrm), off) for nrm, off in planes]
+
+
 def convex_hull(points) -> Hull:
-    """Exactly verified hull of integer points (any affine dimension)."""
+    """Exactly verified hull of integer points (any affine dimension).
+
+    qhull (floating point) proposes the facet hyperplanes; each is re-derived exactly and must
+    support the point set.  If that fails (badly conditioned input, e.g. huge coordinates),
+    the hyperplanes come from an exact beneath-beyond instead.  Either way the facet complex
+    is then checked to be closed.
+
+    Examples
+    --------
+    >>> H = convex_hull([(0, 0), (10**30, 1), (0, 1), (10**30 + 1, 0), (1, 0)])
+    >>> sorted(H.points[i] for i in H.vertices)
+    [(0, 0), (0, 1), (1000000000000000000000000000000, 1), (1000000000000000000000000000001, 0)]
+    """
     pts = integer_points(points)
     cols, d = _coords(pts)
     if d == 0:
@@ -143,38 +255,36 @@ def convex_hull(points) -> Hull:
         vals = [q[0] for q in proj]
         lo, hi = vals.index(min(vals)), vals.index(max(vals))
         return Hull(tuple(pts), 1, tuple(cols), tuple(sorted({lo, hi})), (frozenset({lo}), frozenset({hi})))
-    from scipy.spatial import ConvexHull, QhullError
-
     try:
-        qh = ConvexHull(np.array(proj, dtype=float))
-    except (QhullError, ValueError) as exc:  # pragma: no cover - exact rank says full-dimensional
-        raise SolverFailedError(f"qhull failed on a {d}-dimensional point set: {exc}") from None
+        facets = _verified_facets(pts, proj, _qhull_facet_hyperplanes(proj, d))
+    except (_ProposalFailed, SolverFailedError):
+        facets = _verified_facets(pts, proj, _exact_facet_hyperplanes(proj, d))
+    verts = []
+    for i in range(len(pts)):
+        inc = [F for F in facets if i in F]
+        common = frozenset.intersection(*inc) if inc else frozenset()
+        if common == {i}:
+            verts.append(i)
+    return Hull(tuple(pts), d, tuple(cols), tuple(verts), facets)
+
+
+def _verified_facets(pts, proj, planes) -> tuple[frozenset, ...]:
+    """Facets (index sets of the points on each hyperplane), after the exact re-check: every
+    hyperplane supports the set and the facet complex is closed."""
     P = np.array(proj, dtype=object)
-    # candidate facets: qhull simplices grouped by (float) hyperplane; each re-derived exactly
-    groups: dict[tuple, set] = {}
-    for simp, eq in zip(qh.simplices, qh.equations):
-        groups.setdefault(tuple(np.round(eq, 7)), set()).update(int(i) for i in simp)
     facet_of: dict[tuple, frozenset] = {}
-    for members in groups.values():
-        mem = sorted(members)
-        base = proj[mem[0]]
-        vecs: list[list[int]] = []
-        for i in mem[1:]:
-            v = [a - b for a, b in zip(proj[i], base)]
-            if _rank(vecs + [v]) > len(vecs):
-                vecs.append(v)
-        if len(vecs) != d - 1:
-            raise SolverFailedError("exact re-check failed: a qhull facet is not (d-1)-dimensional")
-        nrm = _normal(vecs)
+    for nrm, off in planes:
         vals = (P @ np.array(nrm, dtype=object)).tolist()
-        off = sum(a * b for a, b in zip(nrm, base))
         if max(vals) > off:
-            if min(vals) < off:
-                raise SolverFailedError("exact re-check failed: a qhull facet does not support the point set")
-            nrm, off, vals = [-v for v in nrm], -off, [-v for v in vals]
+            raise SolverFailedError("exact re-check failed: a facet hyperplane does not support the point set")
         facet_of[(tuple(nrm), off)] = frozenset(i for i, v in enumerate(vals) if v == off)
     facets = tuple(facet_of.values())
-    # closed boundary: every ridge (facet of a facet) lies in exactly two facets
+    _check_closed_boundary(pts, facets)
+    return facets
+
+
+def _check_closed_boundary(pts: list[tuple[int, ...]], facets: tuple[frozenset, ...]) -> None:
+    """Every ridge (facet of a facet) lies in exactly two facets, else SolverFailedError."""
     ridges: dict[frozenset, int] = {}
     for F in facets:
         sub = convex_hull([pts[i] for i in sorted(F)])
@@ -183,13 +293,6 @@ def convex_hull(points) -> Hull:
             ridges[key] = ridges.get(key, 0) + 1
     if any(c != 2 for c in ridges.values()):
         raise SolverFailedError("exact re-check failed: the facet complex is not closed (a ridge is not in two facets)")
-    verts = []
-    for i in range(len(pts)):
-        inc = [F for F in facets if i in F]
-        common = frozenset.intersection(*inc) if inc else frozenset()
-        if common == {i}:
-            verts.append(i)
-    return Hull(tuple(pts), d, tuple(cols), tuple(verts), facets)
 
 
 def _triangulate(pts: list[tuple[int, ...]]) -> list[tuple[tuple[int, ...], ...]]:
@@ -269,13 +372,19 @@ def faces(points, min_dim: int = 0) -> dict[int, set[frozenset]]:
 
 @dataclass(frozen=True)
 class QkResult:
-    """Outcome of :func:`in_Qk`: membership and, if not, a face of odd volume."""
+    """Outcome of :func:`in_Qk`: membership and, if not, a face of odd volume.
+
+    ``faces_by_dimension`` maps each dimension to the number of faces of that dimension whose
+    volume parity was checked (``faces_checked`` is their total); a polytope of dimension
+    below ``2^k`` has no face to check and is in Q_k vacuously.
+    """
 
     k: int
     member: bool
     faces_checked: int
     odd_face: tuple | None
     odd_volume: int | None
+    faces_by_dimension: Mapping[int, int] = field(default_factory=dict)
 
 
 def in_Qk(points, k: int) -> QkResult:
@@ -292,13 +401,15 @@ def in_Qk(points, k: int) -> QkResult:
         raise InvalidInputError(f"k must be a non-negative integer, got {k!r}")
     fs = faces(points, 2 ** k)
     count = 0
+    by_dim: dict[int, int] = {}
     for dim in sorted(fs):
         for F in sorted(fs[dim], key=sorted):
             count += 1
+            by_dim[dim] = by_dim.get(dim, 0) + 1
             v = normalized_volume(F)
             if v % 2:
-                return QkResult(k, False, count, tuple(sorted(F)), v)
-    return QkResult(k, True, count, None, None)
+                return QkResult(k, False, count, tuple(sorted(F)), v, by_dim)
+    return QkResult(k, True, count, None, None, by_dim)
 
 
 def minkowski_sum(P, Q) -> list[tuple]:

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Literal, Sequence
 import numpy as np
 
 from ..exceptions import InvalidInputError, NumberTypeError, ShapeError
-from ..numbers import NumberKind, exact_array, float_array, float_to_fraction, number_kind
+from ..numbers import NumberKind, exact_array, float_array, float_to_fraction, fraction_to_float, number_kind
 
 __all__ = ["Layer", "ReLUNetwork", "Activation"]
 
@@ -177,7 +177,10 @@ class ReLUNetwork:
         layers = []
         for i, (w, b) in enumerate(zip(weights, biases)):
             act: Activation = "linear" if (final_linear and i == len(weights) - 1) else "relu"
-            layers.append(Layer(w, b, act, kind))
+            try:
+                layers.append(Layer(w, b, act, kind))
+            except InvalidInputError as exc:  # name the layer: "layers[1].weight[0][2]: ..."
+                raise type(exc)(f"layers[{i}].{exc}") from None
         w0 = np.asarray(weights[0], dtype=object)
         if w0.ndim != 2:
             raise ShapeError(f"weights[0] must be a 2-D matrix, got shape {w0.shape}")
@@ -230,12 +233,28 @@ class ReLUNetwork:
 
     # ------------------------------------------------------------------ conversions
     def to_float(self) -> "ReLUNetwork":
-        """The same network with float64 weights (rounding each rational once)."""
+        """The same network with float64 weights (rounding each rational once).
+
+        Raises
+        ------
+        NonFiniteError
+            A weight is beyond the float64 range (``|w| > 1.8e308``); the message names it,
+            e.g. ``layers[0].weight[1][0]``.
+        """
         if self.kind == "float":
             return self
+
+        def conv(a: np.ndarray, where: str) -> np.ndarray:
+            try:
+                return a.astype(np.float64)
+            except OverflowError:  # find and name the entry
+                for idx, v in np.ndenumerate(a):
+                    fraction_to_float(v, where=where + "".join(f"[{i}]" for i in idx))
+                raise  # pragma: no cover - astype overflowed, so some entry does
+
         layers = tuple(
-            Layer(layer.weight.astype(np.float64), layer.bias.astype(np.float64), layer.activation, "float")
-            for layer in self.layers
+            Layer(conv(layer.weight, f"layers[{i}].weight"), conv(layer.bias, f"layers[{i}].bias"), layer.activation, "float")
+            for i, layer in enumerate(self.layers)
         )
         return ReLUNetwork(self.input_dim, layers)
 

@@ -13,27 +13,32 @@ A network file is one JSON object::
       ]
     }
 
-Numbers are either JSON numbers (a *float* network) or strings ``"p/q"``, ``"3"`` or
-``"1.25"`` (an *exact* network, read as rationals).  In an exact file, plain JSON integers
-are also accepted; non-integral JSON numbers are rejected, because they would silently turn
-a float into a rational.  Without ``"kind"`` a file is exact when it contains any string
-number and float otherwise.  Every error names the offending field, e.g.
-``layers[1].weight[0][2]``.
+Numbers are either JSON numbers (a *float* network) or strings ``"p/q"``, ``"3"``,
+``"1.25"`` or ``"1.5e-3"`` (an *exact* network, read as rationals by
+:func:`expressivity.numbers.to_fraction`, within its documented digit and exponent limits).
+In an exact file, JSON numbers with an integral value are also accepted and read exactly from
+their text (``1e3`` is 1000, ``2.0`` is 2); non-integral JSON numbers are rejected, because
+they would silently turn a float into a rational.  Without ``"kind"`` a file is exact when it
+contains any string number and float otherwise.  Every error names the offending field, e.g.
+``layers[1].weight[0][2]``, and quotes at most 20 characters of an offending value.
+
+Files are read with :func:`expressivity._jsonfile.read_json_file` (size, nesting, encoding and
+number-length limits).
 """
 
 from __future__ import annotations
 
 import json
-import math
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .._io import atomic_write_text
 from .._jsonfile import read_json_file
 from ..exceptions import ExpressivityError, NetworkFileError
-from ..numbers import NumberKind, format_fraction, to_fraction
+from ..numbers import NumberKind, format_fraction, fraction_to_float, shorten, to_fraction
 from .network import Layer, ReLUNetwork
 
 __all__ = ["load_network", "save_network", "network_from_dict", "network_to_dict", "FORMAT_NAME", "FORMAT_VERSION"]
@@ -52,31 +57,50 @@ def _has_string_number(obj: Any) -> bool:
     return False
 
 
-def _read_number(v: Any, kind: NumberKind, where: str) -> Any:
-    if isinstance(v, bool) or v is None or isinstance(v, (list, dict)):
-        raise NetworkFileError(f"{where}: expected a number, got {json.dumps(v)}")
-    if kind == "exact":
-        if isinstance(v, float):
+def _show(v: Any) -> str:
+    """A JSON value for an error message, at most ~40 characters."""
+    try:
+        text = json.dumps(v) if not isinstance(v, (int, float)) or isinstance(v, bool) else repr(v)
+    except ValueError:  # an int beyond sys.get_int_max_str_digits()
+        return f"an integer of {v.bit_length()} bits"
+    return text if len(text) <= 40 else shorten(text)
+
+
+def _read_exact_number(v: Any, where: str) -> Any:
+    if isinstance(v, float):
+        text = getattr(v, "text", None)  # JSONFloat from read_json_file: read the decimal exactly
+        exact = to_fraction(text, where=where) if text is not None and v == v else None
+        if exact is None:
             if not v.is_integer():
                 raise NetworkFileError(
-                    f"{where}: the float {v!r} appears in an exact network; write it as a string like \"p/q\""
-                )
-            v = int(v)
-        try:
-            return to_fraction(v, where=where)
-        except ExpressivityError as exc:
-            raise NetworkFileError(str(exc)) from None
-    if isinstance(v, str):
-        raise NetworkFileError(f"{where}: the string {v!r} appears in a float network (\"kind\": \"float\")")
-    f = float(v)
-    if not math.isfinite(f):
-        raise NetworkFileError(f"{where}: {v!r} is not finite")
-    return f
+                    f"{where}: the float {_show(v)} appears in an exact network; write it as a string like \"p/q\"")
+            exact = to_fraction(int(v), where=where)
+        if exact.denominator != 1:
+            raise NetworkFileError(
+                f"{where}: the non-integral JSON number {shorten(text or repr(v))} appears in an exact network; "
+                "write it as a string like \"p/q\" or \"1.25\"")
+        return exact
+    return to_fraction(v, where=where)
+
+
+def _read_number(v: Any, kind: NumberKind, where: str) -> Any:
+    if isinstance(v, bool) or v is None or isinstance(v, (list, dict)):
+        raise NetworkFileError(f"{where}: expected a number, got {_show(v)}")
+    try:
+        if kind == "exact":
+            return _read_exact_number(v, where)
+        if isinstance(v, str):
+            raise NetworkFileError(f"{where}: the string {shorten(v)} appears in a float network (\"kind\": \"float\")")
+        return fraction_to_float(v, where=where)
+    except NetworkFileError:
+        raise
+    except ExpressivityError as exc:
+        raise NetworkFileError(str(exc)) from None
 
 
 def _read_vector(v: Any, kind: NumberKind, where: str) -> list[Any]:
     if not isinstance(v, list):
-        raise NetworkFileError(f"{where}: expected a list of numbers, got {type(v).__name__}")
+        raise NetworkFileError(f"{where}: expected a list of numbers, got {_show(v)}")
     return [_read_number(x, kind, f"{where}[{i}]") for i, x in enumerate(v)]
 
 
@@ -86,16 +110,16 @@ def network_from_dict(data: Any) -> ReLUNetwork:
         raise NetworkFileError(f"a network file must hold a JSON object, got {type(data).__name__}")
     unknown = set(data) - _KNOWN_KEYS
     if unknown:
-        raise NetworkFileError(f"unknown top-level field(s) {sorted(unknown)}; allowed: {sorted(_KNOWN_KEYS)}")
+        raise NetworkFileError(f"unknown top-level field(s) {_show(sorted(unknown))}; allowed: {sorted(_KNOWN_KEYS)}")
     if "format" in data and data["format"] != FORMAT_NAME:
-        raise NetworkFileError(f"format: expected {FORMAT_NAME!r}, got {data['format']!r}")
+        raise NetworkFileError(f"format: expected {FORMAT_NAME!r}, got {_show(data['format'])}")
     if "version" in data and data["version"] != FORMAT_VERSION:
-        raise NetworkFileError(f"version: this toolkit reads version {FORMAT_VERSION}, got {data['version']!r}")
+        raise NetworkFileError(f"version: this toolkit reads version {FORMAT_VERSION}, got {_show(data['version'])}")
     if "input_dim" not in data:
         raise NetworkFileError("input_dim: missing (the number of network inputs)")
     d = data["input_dim"]
     if isinstance(d, bool) or not isinstance(d, int) or d < 1:
-        raise NetworkFileError(f"input_dim: expected a positive integer, got {json.dumps(d)}")
+        raise NetworkFileError(f"input_dim: expected a positive integer, got {_show(d)}")
     layers_raw = data.get("layers")
     if not isinstance(layers_raw, list) or not layers_raw:
         raise NetworkFileError("layers: expected a non-empty list of layer objects")
@@ -103,7 +127,7 @@ def network_from_dict(data: Any) -> ReLUNetwork:
     if kind is None:
         kind = "exact" if _has_string_number([[l.get("weight"), l.get("bias")] for l in layers_raw if isinstance(l, dict)]) else "float"
     if kind not in ("exact", "float"):
-        raise NetworkFileError(f"kind: expected 'exact' or 'float', got {kind!r}")
+        raise NetworkFileError(f"kind: expected 'exact' or 'float', got {_show(kind)}")
     layers = []
     prev = d
     for i, raw in enumerate(layers_raw):
@@ -112,7 +136,7 @@ def network_from_dict(data: Any) -> ReLUNetwork:
             raise NetworkFileError(f"{where}: expected an object with weight, bias, activation")
         unknown = set(raw) - _LAYER_KEYS
         if unknown:
-            raise NetworkFileError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(_LAYER_KEYS)}")
+            raise NetworkFileError(f"{where}: unknown field(s) {_show(sorted(unknown))}; allowed: {sorted(_LAYER_KEYS)}")
         if "weight" not in raw:
             raise NetworkFileError(f"{where}.weight: missing")
         w_raw = raw["weight"]
@@ -122,7 +146,7 @@ def network_from_dict(data: Any) -> ReLUNetwork:
         for j, r in enumerate(rows):
             if len(r) != prev:
                 raise NetworkFileError(
-                    f"{where}.weight[{j}]: has {len(r)} entries but the layer input has {prev} values"
+                    f"{where}.weight[{j}]: has {len(r)} entries but the layer input has {_show(prev)} values"
                 )
         out = len(rows)
         if "bias" in raw:
@@ -133,7 +157,7 @@ def network_from_dict(data: Any) -> ReLUNetwork:
             b = [to_fraction(0) if kind == "exact" else 0.0] * out
         act = raw.get("activation", "relu")
         if act not in ("relu", "linear"):
-            raise NetworkFileError(f"{where}.activation: expected 'relu' or 'linear', got {act!r}")
+            raise NetworkFileError(f"{where}.activation: expected 'relu' or 'linear', got {_show(act)}")
         dtype = object if kind == "exact" else np.float64
         layers.append(Layer(np.array(rows, dtype=dtype), np.array(b, dtype=dtype), act, kind))
         prev = out
@@ -173,6 +197,4 @@ def load_network(path: str | PathLike[str]) -> ReLUNetwork:
 
 def save_network(net: ReLUNetwork, path: str | PathLike[str]) -> Path:
     """Write ``net`` as a network file (exact rationals as strings, floats as JSON numbers)."""
-    p = Path(path)
-    p.write_text(json.dumps(network_to_dict(net), indent=1) + "\n", encoding="utf-8")
-    return p
+    return atomic_write_text(Path(path), json.dumps(network_to_dict(net), indent=1) + "\n")

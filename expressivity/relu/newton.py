@@ -23,10 +23,10 @@ True
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any, Sequence
 
-import numpy as np
 
 from .._random import as_rng
 from ..exceptions import ComputationTooLargeError, InvalidInputError, NumberTypeError
@@ -41,16 +41,33 @@ MAX_NEWTON_POINTS = 20_000
 Point = tuple
 
 
-def prune(P: Sequence[Point]) -> list[Point]:
-    """Vertices of ``conv(P)`` (rational points; scaled to integers for the exact hull)."""
-    P = sorted(set(P))
-    if len(P) <= 2:
-        return P
+def _common_denominator(P: Sequence[Point]) -> int:
+    """Least common denominator of all coordinates (a Python integer: no overflow)."""
     den = 1
     for p in P:
         for v in p:
-            den = den * v.denominator // np.gcd(den, v.denominator) if isinstance(v, Fraction) else den
-    ints = [tuple(int(v * den) for v in p) for p in P]
+            den = math.lcm(den, Fraction(v).denominator)
+    return den
+
+
+def prune(P: Sequence[Point]) -> list[Point]:
+    """Vertices of ``conv(P)`` (rational points; scaled to integers for the exact hull).
+
+    The common denominator and the scaled points are Python integers (exact at any size).
+
+    Examples
+    --------
+    >>> F = Fraction
+    >>> prune([(F(0), F(0)), (F(1, 3**40), F(0)), (F(2, 3**40), F(0)), (F(0), F(1, 7**30))])
+    [(Fraction(0, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 22539340290692258087863249)), \
+(Fraction(2, 12157665459056928801), Fraction(0, 1))]
+    """
+    P = sorted(set(P))
+    if len(P) <= 2:
+        return P
+    den = _common_denominator(P)
+    # v * den = numerator * (den // denominator): an exact Python integer
+    ints = [tuple(Fraction(v).numerator * (den // Fraction(v).denominator) for v in p) for p in P]
     H = convex_hull(ints)
     index = {q: i for i, q in enumerate(ints)}
     keep = {H.points[i] for i in H.vertices}

@@ -113,7 +113,8 @@ def _n5(full: bool) -> Outcome:
         res, _ = certify_direction(5, 1)
         return Outcome(res.bounded, f"quick mode: max phi_5 <= 0 certified exactly ({res.nodes} nodes, {res.leaves} leaves, "
                                     f"{res.seconds:.1f} s); min phi_5 >= 0 is certified only with --full (61565 nodes, ~1 min)",
-                       {"max_nodes": res.nodes, "max_leaves": res.leaves, "min": "not run (quick mode)"})
+                       {"max_nodes": res.nodes, "max_leaves": res.leaves, "min": "not run (quick mode)"},
+                       scope="max direction only; --full certifies min too")
     cert, rep = _certify_and_check(5)
     return Outcome(rep.optimum_zero, f"max: {cert.max.nodes} nodes, min: {cert.min.nodes} nodes, {cert.seconds:.0f} s; {rep.conclusion}",
                    {"max_nodes": cert.max.nodes, "min_nodes": cert.min.nodes, "seconds": round(cert.seconds, 1)})

@@ -35,7 +35,8 @@ def _max_tree(full: bool) -> Outcome:
             if prop.output[S][0] != max(r):
                 return Outcome(False, f"n={n}: at ray r_S={r} the network gives {prop.output[S][0]}, max is {max(r)}")
         rows[n] = {"hidden_layers": net.hidden_layers, "widths": net.widths, "rays": len(prop.output)}
-    return Outcome(True, f"n = {ns.start}..{ns.stop - 1}: H_n-conforming and equal to max on all 2^(n+1)-2 rays", rows)
+    return Outcome(True, f"n = {ns.start}..{ns.stop - 1}: H_n-conforming and equal to max on all 2^(n+1)-2 rays", rows,
+                   scope=f"checked for n ≤ {ns.stop - 1}")
 
 
 @claim(
@@ -75,4 +76,5 @@ def _phi_general(full: bool) -> Outcome:
         data[n] = {"rays": len(sets), "rank": rk, "phi_max": top}
         if rk != 2 ** (n + 1) - 2 or top != Fraction((-1) ** n) or not others_zero:
             return Outcome(False, f"n={n}: rank {rk} (expected {2 ** (n + 1) - 2}), phi(max) = {top}, others vanish: {others_zero}", data)
-    return Outcome(True, "ranks " + ", ".join(str(d["rank"]) for d in data.values()) + " and phi(max) = (-1)^n", data)
+    return Outcome(True, "ranks " + ", ".join(str(d["rank"]) for d in data.values()) + " and phi(max) = (-1)^n", data,
+                   scope=f"checked for n ≤ {max(data)}")

@@ -59,7 +59,8 @@ def _log3(full: bool) -> Outcome:
         data[n] = {"hidden_layers": net.hidden_layers, "neurons": net.num_neurons, "cones": chk.cones}
         if net.hidden_layers != depth_bounds(n).log3 or not chk.computes_max:
             return Outcome(False, f"n={n}: {net.hidden_layers} layers, computes max: {chk.computes_max}", data)
-    return Outcome(True, "exactly verified for n = " + ", ".join(map(str, data)), data)
+    return Outcome(True, "exactly verified for n = " + ", ".join(map(str, data)), data,
+                   scope=f"checked for {min(data)} ≤ n ≤ {max(data)}")
 
 
 @claim(
@@ -123,33 +124,63 @@ def _bounds(full: bool) -> Outcome:
     return Outcome(got == want and built, f"table {got}; constructions match the log2/log3 columns: {built}", {"table": got})
 
 
+#: (n, widths, k): k-hidden-layer nets whose Newton polytopes reach dimension >= 2^k, so that
+#: in_Qk has faces to check (the first-layer width bounds the polytope's dimension).
+HHL_CASES_QUICK = ((3, (3,), 1), (4, (4, 2), 2), (8, (4, 2), 2))
+HHL_CASES_FULL = HHL_CASES_QUICK + ((4, (5, 2), 2), (4, (4, 3), 2), (8, (5, 2), 2))
+
+
+def _parity_of_newton_pair(net, n: int, k: int, tally: dict) -> str | None:
+    """Check one net: its Newton pair reproduces it, both polytopes are in Q_k and, for n = 2^k,
+    P + Δ^n is NOT in Q_k (odd volume, HHL23 Prop. 17).  Counts faces checked per dimension
+    in ``tally``; returns a failure message or None."""
+    G, H = newton_pair(net)
+    pts = [(0,) * n, tuple(1 - (i % 3) for i in range(n)), tuple(range(n)), tuple(-v for v in range(n))]
+    if any(evaluate_pair((G, H), x) != net(list(x))[0] for x in pts):
+        return "Newton pair does not reproduce the network"
+    for P in (G, H):
+        Pi = [tuple(int(v) for v in p) for p in P]
+        res = in_Qk(Pi, k)
+        if not res.member:
+            return f"a Newton polytope is not in Q_{k}: face {res.odd_face} has odd volume {res.odd_volume}"
+        for d, c in res.faces_by_dimension.items():
+            tally["faces"][d] = tally["faces"].get(d, 0) + c
+        tally["polytopes"] += 1
+        if n == 2 ** k:
+            S = minkowski_sum(Pi, simplex_points(n))
+            plus = in_Qk(S, k)
+            if plus.member or plus.odd_volume % 2 != 1:
+                return f"P + Delta^{n} is in Q_{k} for P = {Pi} (HHL23 Prop. 17 says its volume is odd)"
+            tally["not_in_Qk"] += 1
+    return None
+
+
 @claim(
     "relu.lattice.hhl_parity",
-    statement="Random integral bias-free k-layer nets have Newton polytopes in Q_k, and Vol(P + Delta_{2^k}) is odd",
+    statement="Newton polytopes of integral bias-free k-hidden-layer nets lie in Q_k (all faces of dim >= 2^k have "
+              "even normalized volume), and for n = 2^k, P + Delta^n is not in Q_k",
     source="HHL23 Thm 16, Prop. 17",
     method="exact",
     has_full=True,
 )
 def _parity(full: bool) -> Outcome:
-    cases = [(2, [3], 1), (3, [2], 1), (4, [2, 2], 2)]
-    seeds = range(8 if full else 3)
-    checked = 0
-    for seed in seeds:
-        for n, widths, k in cases:
-            net = random_integer_network(n, widths, seed=seed)
-            G, H = newton_pair(net)
-            pts = [(0,) * n, tuple(seed % 3 - 1 for _ in range(n)), tuple(range(n))]
-            if any(evaluate_pair((G, H), x) != net(list(x))[0] for x in pts):
-                return Outcome(False, f"seed {seed}: Newton pair does not reproduce the network")
-            for P in (G, H):
-                Pi = [tuple(int(v) for v in p) for p in P]
-                if not in_Qk(Pi, k).member:
-                    return Outcome(False, f"seed {seed}, n={n}: a Newton polytope is not in Q_{k}: {Pi}")
-                if n == 2 ** k and normalized_volume(minkowski_sum(Pi, simplex_points(n))) % 2 != 1:
-                    return Outcome(False, f"seed {seed}, n={n}: Vol(P + Delta) is even for {Pi}")
-                checked += 1
+    cases = HHL_CASES_FULL if full else HHL_CASES_QUICK
+    seeds = range(6 if full else 3)
+    tally: dict = {"faces": {}, "polytopes": 0, "not_in_Qk": 0}
+    for n, widths, k in cases:
+        for seed in seeds:
+            msg = _parity_of_newton_pair(random_integer_network(n, list(widths), seed=seed), n, k, tally)
+            if msg is not None:
+                return Outcome(False, f"n={n}, widths {widths}, seed {seed}: {msg}", tally)
+    faces = ", ".join(f"dim {d}: {c}" for d, c in sorted(tally["faces"].items()))
+    high = sum(c for d, c in tally["faces"].items() if d >= 3)
     vol_ok = all(normalized_volume(simplex_points(d)) == 1 for d in range(1, 6))
-    return Outcome(vol_ok, f"{checked} Newton polytopes in Q_k with odd Vol(P + Delta); Vol(Delta^d) = 1 for d <= 5")
+    ok = vol_ok and high > 0 and tally["not_in_Qk"] > 0
+    nets = len(cases) * len(seeds)
+    return Outcome(ok, f"{tally['polytopes']} Newton polytopes of {nets} random nets in Q_k; even-volume faces "
+                       f"checked: {faces}; P + Delta^4 not in Q_2 (odd volume) for {tally['not_in_Qk']} of them; "
+                       "Vol(Delta^d) = 1 for d <= 5",
+                   tally, scope=f"checked on {nets} random integer nets, n in {sorted({c[0] for c in cases})}")
 
 
 @claim(

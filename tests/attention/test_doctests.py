@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["model", "ring", "families", "verification", "dimension", "implicitization", "check_point"]
+MODULES = ["model", "ring", "families", "verification", "dimension", "implicitization", "check_point", "cost"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -135,3 +135,33 @@ def test_layers_are_read_only():
     net = max_tree_network(3)
     with pytest.raises(ValueError):
         net.layers[0].weight[0, 0] = F(5)
+
+
+def test_to_float_refuses_weights_beyond_float64_naming_the_field():
+    # 10**400 is a fine exact weight but has no float64 value; Python would raise OverflowError
+    net = ReLUNetwork.from_matrices([[[1, -1], [0, F(10) ** 400]], [[1, 1]]])
+    assert net([0, 1])[0] == F(10) ** 400  # exact evaluation is unaffected
+    with pytest.raises(NonFiniteError, match=r"^layers\[0\]\.weight\[1\]\[1\]: a number of 401 digits"):
+        net.to_float()
+    # tiny values round to 0.0 (ordinary rounding, not an error)
+    tiny = ReLUNetwork.from_matrices([[[F(1, 10**400), 1]], [[1]]]).to_float()
+    assert tiny.layers[0].weight[0, 0] == 0.0
+
+
+def test_float_inputs_and_weights_beyond_float64_are_refused_with_the_field():
+    with pytest.raises(NonFiniteError, match=r"^layers\[1\]\.weight\[0\]\[1\]"):
+        ReLUNetwork.from_matrices([[[1.0, -1.0], [0.0, 1.0]], [[1.0, 10**400]]])
+    fl = ReLUNetwork.from_matrices([[[1.0, -1.0], [0.0, 1.0]], [[1.0, 1.0]]])
+    with pytest.raises(NonFiniteError, match=r"^input\[1\]"):
+        fl([1, 10**400])
+
+
+def test_exact_weights_beyond_the_digit_limit_are_refused_fast():
+    import time
+
+    from expressivity.numbers import NumberTooLargeError
+
+    t0 = time.perf_counter()
+    with pytest.raises(NumberTooLargeError, match=r"^layers\[0\]\.weight\[1\]\[1\]: '1e999999999'"):
+        ReLUNetwork.from_matrices([[[1, -1], [0, "1e999999999"]], [[1, 1]]])
+    assert time.perf_counter() - t0 < 1.0

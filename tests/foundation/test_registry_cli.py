@@ -56,7 +56,7 @@ def test_bad_claim_definitions_are_refused():
 
 def test_verify_writes_json_and_exit_code(tmp_path, capsys):
     out = tmp_path / "out.json"
-    code = main(["verify", "relu.braid", "relu.max_tree", "--json", str(out), "-q"])
+    code = main(["verify", "relu.braid", "relu.max_tree", "--json-out", str(out), "-q"])
     assert code == 0
     data = json.loads(out.read_text())
     assert data["summary"]["refuted"] == data["summary"]["error"] == 0
@@ -102,8 +102,33 @@ def test_console_script_runs():
 
 def test_quick_mode_of_a_claim_with_full_mode_is_reported_partial(tmp_path):
     out = tmp_path / "v.json"
-    assert main(["verify", "relu.max_tree.log2_hidden_layers", "relu.braid.phi_separates_max5", "-q", "--json", str(out)]) == 0
+    assert main(["verify", "relu.max_tree.log2_hidden_layers", "relu.braid.phi_separates_max5", "-q", "--json-out", str(out)]) == 0
     scopes = {c["id"]: c["scope"] for c in json.loads(out.read_text())["claims"]}
-    assert scopes == {"relu.max_tree.log2_hidden_layers": "partial", "relu.braid.phi_separates_max5": "complete"}
-    assert main(["verify", "relu.max_tree.log2_hidden_layers", "--full", "-q", "--json", str(out)]) == 0
-    assert json.loads(out.read_text())["claims"][0]["scope"] == "complete"
+    assert scopes["relu.max_tree.log2_hidden_layers"].startswith("partial")
+    assert scopes["relu.braid.phi_separates_max5"] == "complete"
+    assert main(["verify", "relu.max_tree.log2_hidden_layers", "--full", "-q", "--json-out", str(out)]) == 0
+    # a statement about every n, checked for finitely many n, never reports "complete"
+    assert json.loads(out.read_text())["claims"][0]["scope"].startswith("checked for n")
+
+
+def test_scope_of_an_outcome_replaces_complete():
+    from proofs.registry import Claim, Outcome, run_claim
+
+    sampled = Claim("demo.every_n", "P(n) for every n", "demo", "exact",
+                    lambda full: Outcome(True, "n = 1..5", scope="checked for n ≤ 5"), has_full=True)
+    assert run_claim(sampled, full=True).scope == "checked for n ≤ 5"
+    assert run_claim(sampled, full=False).scope == "partial: checked for n ≤ 5"
+    whole = Claim("demo.one", "1 + 1 = 2", "demo", "exact", lambda full: Outcome(True))
+    assert run_claim(whole).scope == "complete"
+    assert run_claim(whole).to_json()["scope"] == "complete"
+
+
+def test_interval_is_a_method_and_interval_claims_say_so():
+    from proofs.registry import METHODS, all_claims
+
+    assert METHODS == ("exact", "interval", "symbolic", "numeric")
+    methods = {c.id: c.method for c in all_claims()}
+    for cid in ("ffn.fixed_vs_la.type2_f2", "ffn.la_vs_moa.type1_t", "ffn.la_vs_moa.sigmoid_t",
+                "ffn.la_vs_moa.one_sided_type2"):
+        assert methods[cid] == "interval", cid
+    assert {c.method for c in all_claims()} <= set(METHODS)

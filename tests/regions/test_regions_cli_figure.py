@@ -36,7 +36,9 @@ def test_count_methods_agree_through_the_cli(net_file, capsys):
         out = run_json(capsys, ["regions", "count", str(path), "--box", "1", "--method", method, "-q"])
         assert out["regions"] == expected, method
     whole = run_json(capsys, ["regions", "count", str(path), "--pieces", "-q", "--certify"])
-    assert whole["regions"] == enumerate_regions(net).count and whole["certified"]
+    assert whole["regions"] == enumerate_regions(net).count
+    assert whole["regions_certified"] and whole["count_certified_as"] == "lower_bound"
+    assert whole["completeness_certified"] is False and whole["method"] == "numeric" and whole["algorithm"] == "bfs"
     assert 1 <= whole["linear_pieces"] <= whole["regions"]
 
 
@@ -50,7 +52,7 @@ def test_count_progress_and_errors(net_file, capsys):
     assert main(["regions", "count", str(path), "--method", "milp"]) == 2
     assert "--box" in capsys.readouterr().err
     assert main(["regions", "count", str(path), "--method", "planar", "--pieces"]) == 2
-    assert main(["regions", "count", str(path), "--max-regions", "3", "-q"]) == 2
+    assert main(["regions", "count", str(path), "--max-regions", "3", "-q"]) == 3  # a limit reached mid-run
     assert "max_regions" in capsys.readouterr().err
 
 
@@ -76,7 +78,7 @@ def test_arrangement_command(tmp_path, capsys):
 
 def test_bounds_command(capsys):
     out = run_json(capsys, ["regions", "bounds", "--input-dim", "2", "--widths", "8,8"])
-    assert out == {"input_dim": 2, "widths": [8, 8], **all_bounds(2, [8, 8])}
+    assert out == {"input_dim": 2, "widths": [8, 8], "method": "exact", **all_bounds(2, [8, 8])}
     assert out["serra_upper"] == 1369
     assert main(["regions", "bounds", "--input-dim", "2", "--widths", "8,x"]) == 2
 

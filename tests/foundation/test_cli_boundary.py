@@ -1,0 +1,156 @@
+"""The command line at the process boundary: JSON on stdout parses, outputs never replace inputs,
+output paths are checked before the work, exit codes are the documented ones.
+
+Every test runs ``python -m expressivity`` as a subprocess: pytest's capture would hide output that
+C libraries (highspy) write to file descriptor 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from expressivity.cli import build_parser
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = dict(os.environ, MPLBACKEND="Agg")
+    return subprocess.run([sys.executable, "-m", "expressivity", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd or REPO, env=env)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    """One small valid input of every kind the commands read."""
+    from expressivity.attention import LightningShape, point_to_dict, random_parameters
+    from expressivity.relu import max_network
+    from expressivity.relu.network_io import save_network
+
+    d = tmp_path_factory.mktemp("inputs")
+    net = d / "max3.json"
+    save_network(max_network(3, construction="tree"), net)
+    arr = d / "arr.json"
+    arr.write_text(json.dumps({"dim": 2, "hyperplanes": [
+        {"normal": ["1", "0"], "offset": "0"}, {"normal": ["0", "1"], "offset": "0"},
+        {"normal": ["1", "1"], "offset": "-1"}]}))
+    p = random_parameters(LightningShape(3, 2, 2, 1), 0, integer=True)
+    V = np.array([[Fraction(int(x)) for x in row] for row in p.V], dtype=object)
+    A = np.array([[Fraction(int(x)) for x in row] for row in p.A], dtype=object)
+    point = d / "point.json"
+    point.write_text(json.dumps(point_to_dict(V, A, t=2, a=2)))
+    cert = d / "hbdss2.json"
+    r = run_cli("depth", "hbdss", "--n", "2", "--exact", "--certificate", str(cert))
+    assert r.returncode in (0, 1) and cert.exists(), r.stderr
+    return {"net": net, "arr": arr, "point": point, "cert": cert}
+
+
+# one quick invocation of every command that has --json (the test below checks the list is complete)
+JSON_CASES: dict[str, list[str]] = {
+    "verify": ["verify", "relu.max5", "relu.braid"],
+    "list": ["list", "relu"],
+    "depth hbdss": ["depth", "hbdss", "--n", "2", "--exact"],
+    "depth check-certificate": ["depth", "check-certificate", "{cert}"],
+    "depth max": ["depth", "max", "--n", "3"],
+    "depth check": ["depth", "check", "{net}", "--max", "3"],
+    "depth hconform": ["depth", "hconform", "{net}"],
+    "depth certificate": ["depth", "certificate", "--n", "4"],
+    "depth bounds": ["depth", "bounds", "--stop", "12"],
+    "ffn witness": ["ffn", "witness", "f1"],
+    "ffn certify": ["ffn", "certify", "T"],
+    "ffn sweep": ["ffn", "sweep", "f1_relu", "--widths", "1,2", "-q"],
+    "ffn activations": ["ffn", "activations"],
+    "invariants": ["invariants", "--d", "2", "--a", "2", "--max-degree", "3"],
+    "invariants compute": ["invariants", "compute", "--d", "2", "--a", "2", "--max-degree", "3"],
+    "invariants check-point": ["invariants", "check-point", "{point}"],
+    "regions count": ["regions", "count", "{net}", "--box", "1"],
+    "regions arrangement": ["regions", "arrangement", "{arr}"],
+    "regions bounds": ["regions", "bounds", "--input-dim", "2", "--widths", "4,4"],
+}
+# the HiGHS paths, whose C library printed a banner on stdout
+EXTRA_JSON_CASES = {
+    "depth hbdss highs": ["depth", "hbdss", "--n", "2", "--solver", "highs"],
+    "regions count milp": ["regions", "count", "{net}", "--box", "1", "--method", "milp"],
+}
+
+
+def commands_with_json() -> set[str]:
+    found: set[str] = set()
+
+    def walk(parser: argparse.ArgumentParser, path: list[str]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, path + [name])
+        if path and any("--json" in a.option_strings for a in parser._actions):
+            found.add(" ".join(path))
+
+    walk(build_parser(), [])
+    return found
+
+
+def test_every_json_command_has_a_case():
+    assert commands_with_json() == set(JSON_CASES)
+
+
+@pytest.mark.parametrize("name", sorted(JSON_CASES) + sorted(EXTRA_JSON_CASES))
+def test_json_on_stdout_parses(name, files):
+    args = [a.format(**files) for a in {**JSON_CASES, **EXTRA_JSON_CASES}[name]]
+    r = run_cli(*args, "--json")
+    assert r.returncode in (0, 1), (r.returncode, r.stderr[-2000:])
+    json.loads(r.stdout)  # the whole of stdout is one JSON document
+
+
+def test_json_flag_does_not_swallow_a_positional(tmp_path):
+    r = run_cli("verify", "--json", "relu.max5", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert [c["id"] for c in report["claims"]] == [c for c in (x["id"] for x in report["claims"]) if c.startswith("relu.max5")]
+    assert not (tmp_path / "relu.max5").exists()
+    r = run_cli("list", "--json", "relu.max5", cwd=tmp_path)
+    assert r.returncode == 0 and all(c["id"].startswith("relu.max5") for c in json.loads(r.stdout))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_json_out_writes_the_file_and_text_to_stdout(tmp_path):
+    out = tmp_path / "report.json"
+    r = run_cli("verify", "relu.max5", "--json-out", str(out), "-q")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(out.read_text())["summary"]["verified"] >= 1
+    assert "verified" in r.stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left behind
+
+
+def test_output_never_replaces_an_input(files, tmp_path):
+    net = tmp_path / "net.json"
+    net.write_bytes(files["net"].read_bytes())
+    before = net.read_bytes()
+    for extra in (["--json-out", str(net)], ["--json-out", str(tmp_path / "." / "net.json")]):
+        r = run_cli("depth", "check", str(net), "--max", "3", *extra)
+        assert r.returncode == 2 and "input file" in r.stderr, r.stderr
+        assert net.read_bytes() == before
+
+
+def test_output_path_checked_before_the_work(files, tmp_path):
+    t0 = time.perf_counter()
+    r = run_cli("depth", "hbdss", "--n", "4", "--exact", "--certificate", str(tmp_path / "missing" / "c.json"))
+    assert r.returncode == 2 and "does not exist" in r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = run_cli("verify", "--json-out", str(tmp_path / "missing" / "v.json"))
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert time.perf_counter() - t0 < 30  # the work (all claims, an n = 4 search) never started
+
+
+def test_json_and_json_out_are_exclusive(tmp_path):
+    r = run_cli("list", "--json", "--json-out", str(tmp_path / "x.json"))
+    assert r.returncode == 2 and "not allowed with" in r.stderr
