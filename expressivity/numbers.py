@@ -216,7 +216,7 @@ def to_fraction(x: Any, *, where: str = "value") -> Fraction:
     >>> to_fraction("1e999999999")
     Traceback (most recent call last):
     ...
-    expressivity.numbers.NumberTooLargeError: value: '1e999999999' has an exponent beyond MAX_EXPONENT = 4000 in absolute value (expressivity.numbers.MAX_EXPONENT)
+    expressivity.exceptions.NumberTooLargeError: value: '1e999999999' has an exponent beyond MAX_EXPONENT = 4000 in absolute value (expressivity.numbers.MAX_EXPONENT)
     """
     if isinstance(x, Fraction):
         return x
