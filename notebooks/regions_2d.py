@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 
 from expressivity.regions import (Arrangement, all_bounds, count_arrangement_regions, enumerate_regions,
                                   linear_pieces, random_relu_network)
+from expressivity.numbers import float_to_fraction
 from expressivity.regions.planar import planar_regions
 
 net = random_relu_network(2, [8, 8], seed=3)
@@ -75,8 +76,6 @@ assert bfs.count <= whole.count <= bounds["serra_upper"]
 assert planar_regions(net).count == whole.count  # growing boxes reach the exact whole-plane count
 
 # The first layer alone is an arrangement of 8 lines: Zaslavsky's exact count is 37.
-from fractions import Fraction
-
-arr = Arrangement([[Fraction(float(v)) for v in r] for r in W1], [Fraction(float(-v)) for v in b1])
+arr = Arrangement([[float_to_fraction(v) for v in r] for r in W1], [float_to_fraction(-v) for v in b1])
 assert count_arrangement_regions(arr).regions == 37
 print("first layer: 37 regions (Zaslavsky, exact)")

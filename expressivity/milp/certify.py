@@ -47,6 +47,7 @@ import numpy as np
 from .._io import atomic_write_text
 from ..exceptions import CertificateError, InvalidInputError, SolverFailedError, SolverTimeoutError
 from ..linalg_exact import solve_exact
+from ..numbers import float_to_fraction
 from ..progress import Progress
 from .hbdss_data import HBDSSData, hbdss_data
 from .highs import new_highs, sync_highs_scheduler
@@ -345,7 +346,7 @@ class _Search:
         mult: dict[str, dict[int, Fraction]] = {"lam": {}, "nu": {}, "mu": {}}
         for (key, x), v in zip(kinds, duals):
             if v > 1e-9:
-                q = Fraction(float(v)).limit_denominator(10 ** 6)
+                q = float_to_fraction(v, max_denominator=10 ** 6)
                 if key == "mu" and q > 1:
                     q = Fraction(1)
                 if q:
@@ -375,7 +376,7 @@ class _Search:
 
     def _exact_witness(self, a: np.ndarray) -> tuple[tuple[Fraction, ...], Fraction] | None:
         for den in (10 ** 3, 10 ** 6):
-            aq = tuple(Fraction(float(v)).limit_denominator(den) for v in a)
+            aq = tuple(float_to_fraction(v, max_denominator=den) for v in a)
             g = [sum(c * q for c, q in zip(row, aq) if c) for row in self.Gi]
             if any(g[s] > 0 > g[t] for s in range(self.R) for t in self.nb[s]):
                 continue

@@ -54,6 +54,7 @@ import numpy as np
 
 from .._random import as_rng
 from ..exceptions import CertificateError, InvalidInputError, NonFiniteError
+from ..numbers import float_to_fraction
 from ..progress import Progress
 from ..relu.network import ReLUNetwork
 from . import _lp
@@ -579,7 +580,7 @@ class _IntegerNet:
         """Exact signs (-1, 0, 1) of every ReLU pre-activation at the float point (exact binary value)."""
         from flint import fmpz_mat
 
-        xs = [Fraction(float(v)) for v in point]
+        xs = [float_to_fraction(v) for v in point]
         dx = math.lcm(*[v.denominator for v in xs])
         X = [int(v * dx) for v in xs]
         out: list[int] = []
@@ -611,7 +612,7 @@ def certify_region(net: ReLUNetwork, region: Region, *, _inet: "_IntegerNet | No
         return False
     # some neuron vanishes at the point: it must vanish identically (zero gradient), checked in Fractions
     ex = net.to_exact()
-    x = np.array([Fraction(float(v)) for v in region.point], dtype=object)
+    x = np.array([float_to_fraction(v) for v in region.point], dtype=object)
     h = x
     P = np.array([[Fraction(int(i == j)) for j in range(net.input_dim)] for i in range(net.input_dim)], dtype=object)
     off = 0

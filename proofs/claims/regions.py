@@ -89,9 +89,9 @@ def _enum_zaslavsky(full: bool) -> Outcome:
 
 
 def _float_exact(v: float):
-    from fractions import Fraction
+    from expressivity.numbers import float_to_fraction
 
-    return Fraction(float(v))
+    return float_to_fraction(v)
 
 
 @claim(
