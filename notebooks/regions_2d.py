@@ -73,7 +73,7 @@ print(f"linear pieces in the square: {pieces}; regions of the whole plane: {whol
 print("bounds:", bounds)
 assert pieces <= bfs.count
 assert bfs.count <= whole.count <= bounds["serra_upper"]
-assert planar_regions(net).count == whole.count  # growing boxes reach the exact whole-plane count
+assert planar_regions(net).count == whole.count  # growing boxes reach the whole-plane count (both float traversals)
 
 # The first layer alone is an arrangement of 8 lines: Zaslavsky's exact count is 37.
 arr = Arrangement([[float_to_fraction(v) for v in r] for r in W1], [float_to_fraction(-v) for v in b1])
