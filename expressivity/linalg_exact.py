@@ -1,6 +1,6 @@
 """Exact linear algebra over Q and over F_p, backed by python-flint.
 
-sympy's ``Matrix.rank`` is far too slow beyond ~20x20 (ecosystem_and_style.md §2.6); these
+sympy's ``Matrix.rank`` is far too slow beyond ~20x20 (measured); these
 wrappers use ``flint.fmpq_mat`` / ``flint.nmod_mat`` and speak ``Fraction`` at the boundary.
 """
 

@@ -10,20 +10,63 @@
 # %% [markdown]
 # # Fixed ⊊ LA ⊊ MoA: witnesses and certified gaps
 #
-# Layers of the MoA paper (Wang et al., arXiv:2605.26647, reconstructed in `specs/ffn_moa.md`),
+# Layers of the mixture-of-activations paper (Wang et al. 2026 [WWXSZ26], arXiv:2605.26647):
 # exact nesting maps, separating functions with exact parameters, and gaps certified from
-# parameters (exact rationals or interval arithmetic).  Every cell asserts what it shows.
+# parameters (exact rationals or interval arithmetic).  Definitions, results and limits are in
+# `docs/ffn.md`; keys refer to `docs/references.bib`.  Every cell asserts what it shows.
 
 # %%
+import io
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
+from matplotlib.figure import Figure
 
-from expressivity.ffn import (PAPER_DICTIONARY, fixed_to_moa, fixed_type2, get_witness, la_to_moa, la_type1,
-                              ridge_jump, sweep)
-from expressivity.ffn.gates import GateRepresentationError
+from expressivity.ffn import (
+    PAPER_DICTIONARY,
+    fixed_to_moa,
+    fixed_type2,
+    get_witness,
+    la_to_moa,
+    la_type1,
+    ridge_jump,
+    sweep,
+)
 from expressivity.ffn.gate_stats import effective_activations
+from expressivity.ffn.gates import GateRepresentationError
 from expressivity.ffn.nesting import sigmoid_containment_evidence
+
+try:  # inline output in Jupyter; a plain `python` run prints tables and draws figures off-screen
+    from IPython import get_ipython
+    from IPython.display import Image, Markdown, display
+    IN_NOTEBOOK = getattr(get_ipython(), "kernel", None) is not None
+except ImportError:
+    IN_NOTEBOOK = False
+try:
+    import ipywidgets as widgets
+except ImportError:
+    widgets = None
+
+
+def show_table(header, rows):
+    """A Markdown table in a notebook, plain text as a script."""
+    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
+    if IN_NOTEBOOK:
+        lines = ["| " + " | ".join(r) + " |" for r in cells]
+        display(Markdown("\n".join(lines[:1] + ["|" + "---|" * len(header)] + lines[1:])))
+    else:
+        widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+        print("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells))
+
+
+def show_figure(fig):
+    """Render ``fig`` to PNG in memory (checks it draws); shown inline in a notebook, never written to disk."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    if IN_NOTEBOOK:
+        display(Image(buf.getvalue()))
+    return len(buf.getvalue())
 
 # %% [markdown]
 # ## Nesting: a SwiGLU is an LA and an MoA layer
@@ -76,20 +119,70 @@ for name, width in [("f1", 8), ("f2", 8), ("T", None), ("T_sigmoid", None), ("T_
     wit = get_witness(name)
     kw = {"activation": "relu"} if name in ("f1", "f2") else {}
     c = wit.certify(width, **kw)
-    rows.append((name, c.weaker_class, width, f"{float(c.lower_bound):.6f}", c.method))
+    rows.append((name, c.weaker_class, "any" if width is None else width, f"{float(c.lower_bound):.6f}", c.method))
     assert c.positive and wit.representation_identity()
-for r in rows:
-    print(*r, sep="  |  ")
+show_table(["witness", "weaker class", "width", "certified gap ≥", "method"], rows)
 
 # %% [markdown]
 # ## What the certificate means: L² error shrinks, the derivative gap does not
+# Least-squares fits of $T_2$ by LA-I networks of growing width $m$ (numeric fits), each with the
+# certified derivative gap of that fit and the class floor $\tfrac12\tanh 2$ that no width beats.
+
 
 # %%
+def sweep_figure(res, lam):
+    """rmse, certified gap and class floor of the fits against the width, on log-log axes."""
+    fig = Figure(figsize=(5.2, 3.6))
+    ax = fig.add_subplot()
+    ws = [r.width for r in res.rows]
+    ax.loglog(ws, [r.rmse for r in res.rows], "o-", label="L² error of the fit (numeric)")
+    ax.loglog(ws, [r.certified for r in res.rows], "s--", label="certified gap of that fit")
+    ax.loglog(ws, [r.floor for r in res.rows], "k:", label=f"class floor ½tanh({lam})")
+    ax.set_xlabel("width m")
+    ax.set_ylabel("error / derivative-norm gap")
+    ax.set_title(f"T_λ = tanh(λx₁)ReLU(x₂), λ = {lam}, vs LA-I", fontsize=9)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7)
+    return fig
+
+
 res = sweep("T", [1, 4, 16, 64], progress=False)
-for row in res.rows:
-    print(f"m={row.width:4d}  rmse={row.rmse:.2e}  certified gap of fit={row.certified:.4f}  class floor={row.floor:.4f}")
+show_table(["width m", "rmse", "certified gap of fit", "class floor"],
+           [[r.width, f"{r.rmse:.2e}", f"{r.certified:.4f}", f"{r.floor:.4f}"] for r in res.rows])
+assert show_figure(sweep_figure(res, 2)) > 0
 assert res.rows[-1].rmse < res.rows[0].rmse / 10
 assert all(row.certified >= row.floor for row in res.rows)
+
+# %% [markdown]
+# ## Try it: λ and the width
+# The slider λ changes the target $T_\lambda$ (its exact certificate is $\tfrac12\tanh\lambda$);
+# the width slider sets the largest width of the sweep.  Without `ipywidgets` the function runs
+# once with its defaults.
+
+
+# %%
+def explore(lam=2.0, width=64):
+    """Certified class gap of T_λ (exact λ = the slider value as a decimal fraction) and a sweep up to ``width``."""
+    lam_q = Fraction(f"{lam:.2f}")
+    cert = get_witness("T", lam=lam_q).certify()
+    assert abs(float(cert.lower_bound) - np.tanh(float(lam_q)) / 2) < 1e-12
+    widths = [w for w in (1, 2, 4, 8, 16, 32, 64, 128, 256) if w <= width]
+    r = sweep("T", widths, lam=lam_q, progress=False)
+    assert all(row.certified >= row.floor for row in r.rows)
+    show_table(["λ", "certified class gap ½tanh λ", "method", "widest fit rmse"],
+               [[lam_q, f"{float(cert.lower_bound):.6f}", cert.method, f"{r.rows[-1].rmse:.2e}"]])
+    show_figure(sweep_figure(r, lam_q))
+    return float(cert.lower_bound)
+
+
+if widgets is not None and IN_NOTEBOOK:  # the controls; building them runs the callback once with the defaults
+    ui = widgets.interactive(explore, lam=widgets.FloatSlider(value=2.0, min=0.25, max=4.0, step=0.25, description="λ"),
+                                      width=widgets.IntSlider(value=64, min=1, max=256, description="max width"))
+    display(ui)
+    result = ui.result  # None if the callback raised
+else:  # a plain script runs the callback once with its defaults
+    result = explore()
+assert abs(result - np.tanh(2) / 2) < 1e-12
 
 # %% [markdown]
 # ## Gate statistics: how many activations does a token use?
@@ -98,5 +191,5 @@ assert all(row.certified >= row.floor for row in res.rows)
 # %%
 X = np.random.default_rng(0).uniform(0.1, 1, size=(50, 2))
 D1 = effective_activations(w.stronger, X, q=1.0)
-print(D1[:5])
+print("Hill number D1 of the first tokens:", D1[:5])
 assert np.allclose(D1, 1.0)

@@ -11,19 +11,57 @@
 # # Getting started with `expressivity`
 #
 # Networks with exact rational weights, the network file format, the arrangement $H_n$ and the
-# claim registry.  Every cell asserts what it shows, so this notebook doubles as a test.
+# claim registry.  Every cell asserts what it shows, so this notebook doubles as a test.  The
+# library's layout is described in `docs/architecture.md`; paper keys such as [HBDSS23] refer to
+# `docs/references.bib`.  Open the notebooks with `jupyter lab notebooks/` after
+# `pip install -e ".[notebooks]"`; each also runs as a plain script.
 
 # %%
+import io
 from fractions import Fraction as F
 
 from expressivity import ReLUNetwork, network_from_dict, network_to_dict
 from expressivity.relu.braid import phi, propagate_rays, ray, ray_index_sets
 from expressivity.relu.max_networks import max_tree_network
+from paper_figures.fig_braid_h2 import h2_data
+from paper_figures.fig_braid_h2 import make as braid_h2_figure
 from proofs.registry import get_claim
+
+try:  # inline output in Jupyter; a plain `python` run prints tables and draws figures off-screen
+    from IPython import get_ipython
+    from IPython.display import Image, Markdown, display
+    IN_NOTEBOOK = getattr(get_ipython(), "kernel", None) is not None
+except ImportError:
+    IN_NOTEBOOK = False
+try:
+    import ipywidgets as widgets
+except ImportError:
+    widgets = None
+
+
+def show_table(header, rows):
+    """A Markdown table in a notebook, plain text as a script."""
+    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
+    if IN_NOTEBOOK:
+        lines = ["| " + " | ".join(r) + " |" for r in cells]
+        display(Markdown("\n".join(lines[:1] + ["|" + "---|" * len(header)] + lines[1:])))
+    else:
+        widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+        print("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells))
+
+
+def show_figure(fig):
+    """Render ``fig`` to PNG in memory (checks it draws); shown inline in a notebook, never written to disk."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    if IN_NOTEBOOK:
+        display(Image(buf.getvalue()))
+    return len(buf.getvalue())
 
 # %% [markdown]
 # ## An exact network
-# $\max\{x_1,x_2\} = \mathrm{relu}(x_1-x_2) + \mathrm{relu}(x_2) - \mathrm{relu}(-x_2)$ (HBDSS Fig. 1).
+# $\max\{x_1,x_2\} = \mathrm{relu}(x_1-x_2) + \mathrm{relu}(x_2) - \mathrm{relu}(-x_2)$
+# (Hertrich et al. 2023 [HBDSS23], Fig. 1).
 
 # %%
 net = ReLUNetwork.from_matrices([[[1, -1], [0, 1], [0, -1]], [[1, 1, -1]]])
@@ -54,23 +92,46 @@ assert network_from_dict(data) == net
 # %% [markdown]
 # ## Binary-tree MAX_n and the arrangement $H_n$
 # The tree network is $H_n$-conforming, so its values on the $2^{n+1}-2$ rays determine it
-# (HBDSS Lemma 2.5).  Ray propagation checks conformity and gives those values exactly.
+# [HBDSS23, Lemma 2.5].  Ray propagation checks conformity and gives those values exactly.
+# In the plane, $H_2$ is the three lines $x_1=0$, $x_2=0$, $x_1=x_2$ with 6 cells and 6 rays $r_S$;
+# $\varphi_2$ weighs them by $(-1)^{|S|}$.
 
 # %%
-n = 5
-tree = max_tree_network(n)
-prop = propagate_rays(tree)
-print(tree, "conforming:", prop.conforming)
-assert prop.conforming and all(prop.output[S][0] == max(ray(S, n)) for S in ray_index_sets(n))
+fig = braid_h2_figure()
+assert show_figure(fig) > 0
+h2 = h2_data()
+show_table(["S", "ray r_S", "sign in φ₂", "max{0, x₁, x₂} at r_S"],
+           [["{" + ",".join(map(str, r["S"])) + "}", tuple(int(v) for v in r["ray"]), r["sign"], r["max0"]]
+            for r in h2["rays"]])
+assert len(h2["rays"]) == 6 and sum(r["sign"] * r["max0"] for r in h2["rays"]) == h2["phi_max"] == 1
+
+
+# %%
+def explore(n=5):
+    """The binary-tree MAX_n network: H_n-conformity by ray propagation, and its exact values on the rays."""
+    tree = max_tree_network(n)
+    prop = propagate_rays(tree)
+    ok = all(prop.output[S][0] == max(ray(S, n)) for S in ray_index_sets(n))
+    show_table(["n", "hidden layers", "neurons", "rays of H_n", "H_n-conforming", "values = max on every ray"],
+               [[n, tree.hidden_layers, tree.num_neurons, len(ray_index_sets(n)), prop.conforming, ok]])
+    return prop.conforming and ok
+
+
+if widgets is not None and IN_NOTEBOOK:  # the controls; building them runs the callback once with the defaults
+    ui = widgets.interactive(explore, n=widgets.IntSlider(value=5, min=2, max=9, description="n"))
+    display(ui)
+    result = ui.result  # None if the callback raised
+else:  # a plain script runs the callback once with its defaults
+    result = explore()
+assert result
 
 # %% [markdown]
 # $\varphi_n$ separates $\max\{0,x_1..x_n\}$ from the span of the other basis functions.
 
 # %%
-for k in range(1, 6):
-    v = phi(lambda r: max(0, *r), k)
-    print(k, v)
-    assert v == (-1) ** k
+values = [(k, phi(lambda r: max(0, *r), k)) for k in range(1, 6)]
+show_table(["k", "φ_k(max{0, x₁..x_k})"], values)
+assert all(v == (-1) ** k for k, v in values)
 
 # %% [markdown]
 # ## Claims
@@ -78,5 +139,6 @@ for k in range(1, 6):
 
 # %%
 verdict = get_claim("relu.braid.phi_separates_max5").run()
-print(verdict.id, verdict.method, verdict.verdict, f"{verdict.seconds:.3f} s", "-", verdict.details)
+show_table(["claim", "method", "verdict", "seconds", "details"],
+           [[verdict.id, verdict.method, verdict.verdict, f"{verdict.seconds:.3f}", verdict.details]])
 assert verdict.ok

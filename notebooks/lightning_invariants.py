@@ -16,15 +16,57 @@
 # sizes its coefficients are the **cross tensor** $T_{kk'l} = \tfrac12(v_k A_{k'l} + v_{k'}A_{kl})$
 # and the **pure tensor** $P = \mathrm{Sym}_3(T)$.  This notebook checks the closed form, the
 # dimension formula, every invariant family, and reproduces the Macaulay2 generator counts
-# (spec lightning.md §5) by graded implicitisation mod $p$.
+# (listed in `docs/lightning.md`) by graded implicitisation mod $p$.  Every cell asserts what it shows.
 
 # %%
+import io
+
 import numpy as np
 import sympy as sp
+from matplotlib.figure import Figure
 
-from expressivity.attention import (LightningShape, applicable_families, coefficient_count, dimension_certificate,
-                                    entry_coordinates, expand_entry_sympy, expected_dimension, family_coverage,
-                                    family_generators, implicitize, verify_all)
+from expressivity.attention import (
+    LightningShape,
+    coefficient_count,
+    dimension_certificate,
+    entry_coordinates,
+    expand_entry_sympy,
+    family_coverage,
+    implicitize,
+    verify_all,
+)
+from paper_figures.fig_lightning_generators import lightning_generator_data
+
+try:  # inline output in Jupyter; a plain `python` run prints tables and draws figures off-screen
+    from IPython import get_ipython
+    from IPython.display import Image, Markdown, display
+    IN_NOTEBOOK = getattr(get_ipython(), "kernel", None) is not None
+except ImportError:
+    IN_NOTEBOOK = False
+try:
+    import ipywidgets as widgets
+except ImportError:
+    widgets = None
+
+
+def show_table(header, rows):
+    """A Markdown table in a notebook, plain text as a script."""
+    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
+    if IN_NOTEBOOK:
+        lines = ["| " + " | ".join(r) + " |" for r in cells]
+        display(Markdown("\n".join(lines[:1] + ["|" + "---|" * len(header)] + lines[1:])))
+    else:
+        widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+        print("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells))
+
+
+def show_figure(fig):
+    """Render ``fig`` to PNG in memory (checks it draws); shown inline in a notebook, never written to disk."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    if IN_NOTEBOOK:
+        display(Image(buf.getvalue()))
+    return len(buf.getvalue())
 
 # %% [markdown]
 # ## 1. Closed form vs. sympy expansion, and the coefficient count $N(d,t)$
@@ -42,11 +84,13 @@ assert len(labels) == 28
 # ## 2. Dimension: exact certificate for $d d' + a(2d-a) - 1$ (fibre $a^2+1$)
 
 # %%
+rows = []
 for d in (2, 3, 4):
     for a in range(1, d + 1):
         c = dimension_certificate(LightningShape(d, a, 2))
-        print(f"d={d} a={a}: {c.lower} <= dim <= {c.upper}, formula {c.expected}, proved={c.proved}")
+        rows.append([d, a, c.lower, c.upper, c.expected, c.proved])
         assert c.proved
+show_table(["d", "a", "dim ≥", "dim ≤", "formula", "proved"], rows)
 
 # %% [markdown]
 # ## 3. Every family: symbolic vanishing, numeric vanishing, exact non-triviality
@@ -62,21 +106,75 @@ for a in (1, 2, 3):
 
 # %%
 expected = {1: {1: 10, 2: 45, 3: 10}, 2: {1: 10, 3: 30, 4: 90}, 3: {1: 10, 3: 20, 4: 90}}
+rows = []
 for a in (2, 3):
     g = implicitize(LightningShape(3, a, 2), 4)
-    print(f"(3,{a},2): minimal generators by degree", g.generators_by_degree())
     assert g.generators_by_degree() == expected[a]
     for k in (3, 4):
         cov = family_coverage(g, k)
-        print(f"   degree {k}: dim I_k = {cov.dim_ideal}, families span {cov.span_all}, unique contributions {cov.lost_without}")
+        lost = ", ".join(f"{f} {n}" for f, n in cov.lost_without.items() if n) or "none"
+        rows.append([f"(3,{a},2)", k, cov.dim_ideal, cov.span_all, lost])
         assert cov.complete
+show_table(["(d,a,t)", "degree k", "dim I_k", "span of all families", "lost without (family: dim)"], rows)
 
 # %% [markdown]
-# ## 5. d = 4, degree 3: what the C1 families miss
+# ## Generator counts by degree, d = 3, t = 2
+# Minimal generators of the vanishing ideal (the degree-1 ones are the linear relations of the
+# reduced coordinates) and $\dim I_k$, for every rank $a$.  Bars are labelled with their values.
+
+
+# %%
+def generator_figure(data):
+    """Per rank a: dim I_k and the new minimal generators in each degree k (labelled bars)."""
+    fig = Figure(figsize=(9, 3.2))
+    axes = fig.subplots(1, len(data), sharey=False)
+    for ax, (a, v) in zip(np.atleast_1d(axes), data.items()):
+        degs = sorted(v["generators_raw"]) + [r["degree"] for r in v["degrees"] if r["degree"] not in v["generators_raw"]]
+        degs = sorted(set(degs))
+        gens = [v["generators_raw"].get(k, 0) for k in degs]
+        bars = ax.bar(degs, gens, color="tab:blue")
+        ax.bar_label(bars, fontsize=7)
+        ax.set_xticks(degs)
+        ax.set_xlabel("degree k")
+        ax.set_title(f"a = {a}", fontsize=9)
+    np.atleast_1d(axes)[0].set_ylabel("minimal generators")
+    fig.suptitle("lightning attention, d = 3, t = 2: minimal generators by degree (exact mod p)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+data = lightning_generator_data(3, 2, 4)
+assert {a: v["generators_raw"] for a, v in data.items()} == expected
+assert show_figure(generator_figure(data)) > 0
+
+
+# %%
+def explore(a=2):
+    """Degree by degree for rank a: dim I_k, new minimal generators, and the span of each family."""
+    v = data[a]
+    fams = sorted({f for r in v["degrees"] for f in r["by_family"]})
+    show_table(["degree k", "dim I_k", "new generators"] + fams,
+               [[r["degree"], r["dim_I"], r["new"]] + [r["by_family"].get(f, "") for f in fams] for r in v["degrees"]])
+    return all(r["complete"] for r in v["degrees"])
+
+
+if widgets is not None and IN_NOTEBOOK:  # the controls; building them runs the callback once with the defaults
+    ui = widgets.interactive(explore, a=widgets.Dropdown(options=sorted(data), value=2, description="rank a"))
+    display(ui)
+    result = ui.result  # None if the callback raised
+else:  # a plain script runs the callback once with its defaults
+    result = explore()
+assert result
+
+# %% [markdown]
+# ## 5. d = 4, degree 3: what the maximal families miss
+# The cross-column, maximal context-syzygy, Veronese and resultant families span only half of
+# $I_3$; the sub-maximal context syzygies fill the rest.
 
 # %%
 g = implicitize(LightningShape(4, 3, 2), 3)
-c1 = family_coverage(g, 3, families=["cross_column", "context_syzygy_maximal", "veronese", "resultant"])
+maximal = family_coverage(g, 3, families=["cross_column", "context_syzygy_maximal", "veronese", "resultant"])
 allf = family_coverage(g, 3)
-print(f"d=4 a=3: dim I_3 = {c1.dim_ideal}; C1 families span {c1.span_all}; with sub-maximal syzygies {allf.span_all}")
-assert (c1.dim_ideal, c1.span_all, allf.span_all) == (400, 200, 400)
+show_table(["d = 4, a = 3", "dim"], [["I_3", maximal.dim_ideal], ["span of the maximal families", maximal.span_all],
+                                     ["with sub-maximal syzygies", allf.span_all]])
+assert (maximal.dim_ideal, maximal.span_all, allf.span_all) == (400, 200, 400)

@@ -10,37 +10,82 @@
 # %% [markdown]
 # # The HBDSS depth MIP, solved in seconds and certified exactly
 #
-# Hertrich, Basu, Di Summa and Skutella (Theorem 1.7) prove that **no H-conforming ReLU network
+# Hertrich, Basu, Di Summa and Skutella 2023 [HBDSS23, Thm 1.7] prove that **no H-conforming ReLU network
 # with 2 hidden layers computes max{0, x1, x2, x3, x4}** by solving a mixed-integer program
 # exactly with PPL: about 153 hours.  This notebook rebuilds the MIP, solves it with a float
 # solver (evidence), and then certifies the optimum 0 with our own branch-and-bound whose every
 # leaf carries an exact Farkas certificate, re-checked by a standalone Fraction-only checker.
 #
-# **The objects** (relu_depth.md §1.5).  With x0 := 0, the arrangement H_4 has 30 rays r_S, one
-# per S with {} != S != {0..4}.  A one-hidden-layer H-conforming function is g = sum_M a_M g_M
-# with g_M = max_{i in M} x_i, |M| <= 2 (14 functions).  A second-layer neuron is h = relu(g); it
-# is H-conforming iff no two nested rays carry values of opposite strict sign (Lemma 2.10).  The
-# functional phi(h) = sum_S (-1)^|S| h(r_S) vanishes on all g_M except max{0,x1..x4}, where it is 1.
+# **The objects** (`docs/milp.md`; keys refer to `docs/references.bib`).  With x0 := 0, the
+# arrangement H_4 has 30 rays r_S, one per S with {} != S != {0..4}.  A one-hidden-layer H-conforming
+# function is g = sum_M a_M g_M with g_M = max_{i in M} x_i, |M| <= 2 (14 functions).  A second-layer
+# neuron is h = relu(g); it is H-conforming iff no two nested rays carry values of opposite strict
+# sign [HBDSS23, Lemma 2.10].  The functional phi(h) = sum_S (-1)^|S| h(r_S) vanishes on all g_M
+# except max{0,x1..x4}, where it is 1.
 
 # %%
+import io
 from fractions import Fraction
 
-from expressivity.milp import build_hbdss_model, certify_hbdss, hbdss_data, solve_model
+from matplotlib.figure import Figure
+
+from expressivity.milp import (
+    build_hbdss_model,
+    certify_direction,
+    certify_hbdss,
+    hbdss_data,
+    solve_model,
+)
 from proofs.certificate_check import check_certificate
+
+try:  # inline output in Jupyter; a plain `python` run prints tables and draws figures off-screen
+    from IPython import get_ipython
+    from IPython.display import Image, Markdown, display
+    IN_NOTEBOOK = getattr(get_ipython(), "kernel", None) is not None
+except ImportError:
+    IN_NOTEBOOK = False
+try:
+    import ipywidgets as widgets
+except ImportError:
+    widgets = None
+
+
+def show_table(header, rows):
+    """A Markdown table in a notebook, plain text as a script."""
+    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
+    if IN_NOTEBOOK:
+        lines = ["| " + " | ".join(r) + " |" for r in cells]
+        display(Markdown("\n".join(lines[:1] + ["|" + "---|" * len(header)] + lines[1:])))
+    else:
+        widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+        print("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells))
+
+
+def show_figure(fig):
+    """Render ``fig`` to PNG in memory (checks it draws); shown inline in a notebook, never written to disk."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    if IN_NOTEBOOK:
+        display(Image(buf.getvalue()))
+    return len(buf.getvalue())
+
+
+# %%
 
 d = hbdss_data(4)
 print(len(d.rays), "rays,", d.n_basis, "first-layer basis functions,", len(d.pairs), "nested pairs")
 assert (len(d.rays), d.n_basis, len(d.pairs)) == (30, 14, 150)
 
 # %% [markdown]
-# ## The MIP (HBDSS §2)
+# ## The MIP [HBDSS23, §2]
 # maximise sum_S (-1)^|S| y_S subject to y_S = relu(g_S(a)) by big-M rows with binaries z_S,
 # and conformity rows g_S >= -M(1 - z_T) for nested S, T.  Over the box |a_M| <= 1 the exact
 # bound is |g_S| <= sum_M |G[S,M]| <= 14, so any M >= 14 is valid (the paper uses 15).
 
 # %%
 paper = build_hbdss_model(4, big_m=15)
-print(paper.size)
+show_table(["columns", "binaries", "rows", "nonzeros"],
+           [[paper.size.columns, paper.size.binaries, paper.size.rows, paper.size.nonzeros]])
 assert (paper.size.columns, paper.size.binaries, paper.size.rows, paper.size.nonzeros) == (74, 30, 390, 2658)
 
 # %%
@@ -64,6 +109,83 @@ print(f"exact search: {cert.max.nodes} nodes, {cert.max.leaves} Farkas leaves, {
 report = check_certificate(cert.to_json())
 print(report.conclusion)
 assert report.optimum_zero and cert.min is None
+
+# %% [markdown]
+# ## The branch-and-bound tree
+# Each node fixes the ReLU of one ray to active (`one`) or inactive (`zero`); a blue node also
+# fixes a whole orbit of rays under the input permutations (orbital branching); every leaf is closed
+# by exact Farkas multipliers.  Leaves are drawn left to right in search order, depth downwards.
+
+
+# %%
+def tree_layout(tree):
+    """(x, depth, kind) per node and parent-child segments; leaves get consecutive x, parents the mean."""
+    nodes, edges, next_x = [], [], [0]
+
+    def place(node, depth):  # recursion depth = tree depth (< 2^n rays), far below Python's limit
+        if "ray" not in node:
+            nodes.append((next_x[0], depth, "leaf"))
+            next_x[0] += 1
+            return next_x[0] - 1
+        xs = [place(node[k], depth + 1) for k in ("one", "zero")]
+        x = sum(xs) / 2
+        nodes.append((x, depth, "orbit" if "orbit" in node else "ray"))
+        edges.extend(((x, depth), (c, depth + 1)) for c in xs)
+        return x
+
+    place(tree, 0)
+    return nodes, edges
+
+
+def tree_figure(result, title):
+    """The certificate tree of one search direction."""
+    nodes, edges = tree_layout(result.tree)
+    fig = Figure(figsize=(8, 3.4))
+    ax = fig.add_subplot()
+    for (x0, y0), (x1, y1) in edges:
+        ax.plot([x0, x1], [y0, y1], color="0.75", lw=0.5, zorder=1)
+    style = {"leaf": ("tab:green", "Farkas leaf"), "ray": ("0.4", "branch on one ray"),
+             "orbit": ("tab:blue", "orbital branch")}
+    for kind, (color, label) in style.items():
+        pts = [(x, y) for x, y, k in nodes if k == kind]
+        if pts:
+            ax.scatter(*zip(*pts), s=6, color=color, label=f"{label} ({len(pts)})", zorder=2)
+    ax.invert_yaxis()
+    ax.set_xticks([])
+    ax.set_ylabel("depth")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7, loc="lower left")
+    return fig, sum(k == "leaf" for _, _, k in nodes)
+
+
+fig, leaves = tree_figure(cert.max, f"exact search for max φ₄ ≤ 0: {cert.max.nodes} nodes, {cert.max.leaves} leaves")
+assert show_figure(fig) > 0 and leaves == cert.max.leaves
+
+# %% [markdown]
+# ## Try it: with and without symmetry, n = 3 or 4
+# Without orbital branching the n = 4 search needs about nine times more nodes.  For n = 3 the
+# search stops at an exact witness with φ > 0 instead (no tree).  Without `ipywidgets` the function
+# runs once with its defaults.
+
+
+# %%
+def explore(n=4, symmetry=True):
+    """One direction (max φ_n) of the exact search: a table, and the tree when the maximum is 0."""
+    r, witness = certify_direction(n, 1, symmetry=symmetry)
+    show_table(["n", "orbital branching", "max φ bounded by 0", "nodes", "Farkas leaves", "witness a"],
+               [[n, symmetry, r.bounded, r.nodes, r.leaves, ", ".join(map(str, witness)) if not r.bounded else "-"]])
+    if r.bounded:
+        show_figure(tree_figure(r, f"n = {n}, symmetry {'on' if symmetry else 'off'}: {r.nodes} nodes")[0])
+    return r.nodes
+
+
+if widgets is not None and IN_NOTEBOOK:  # the controls; building them runs the callback once with the defaults
+    ui = widgets.interactive(explore, n=widgets.Dropdown(options=[3, 4], value=4), symmetry=widgets.Checkbox(value=True))
+    display(ui)
+    result = ui.result  # None if the callback raised
+else:  # a plain script runs the callback once with its defaults
+    result = explore()
+assert result == cert.max.nodes
 
 # %% [markdown]
 # A tampered certificate (one multiplier changed) is rejected with the reason.
@@ -96,5 +218,6 @@ except Exception as exc:
 
 # %%
 c3 = certify_hbdss(3)
-print("max witness a =", [str(v) for v in c3.max.witness], "phi =", c3.max.witness_phi)
+show_table(["direction", "witness a", "φ"], [["max", ", ".join(map(str, c3.max.witness)), c3.max.witness_phi],
+                                             ["min", ", ".join(map(str, c3.min.witness)), c3.min.witness_phi]])
 assert c3.max.witness_phi > 0 and c3.min.witness_phi < 0

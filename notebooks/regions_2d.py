@@ -1,6 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
+#     formats: py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,27 +17,73 @@
 #
 # We draw the regions of a small random network in the square $[-2, 2]^2$ with the LP-free
 # planar subdivision, check that the adjacency traversal finds exactly the same regions,
-# count the linear pieces, and compare the whole-plane count with the bounds.
+# count the linear pieces, and compare the whole-plane count with the published bounds:
+# the upper bound of Serra, Tjandraatmadja and Ramalingam 2018 [STR18, Thm 1], Montúfar 2017
+# [Montufar17] and the lower bound of Montúfar, Pascanu, Cho and Bengio 2014 [MPCB14] (keys of
+# `docs/references.bib`; formulas and algorithms in `docs/regions.md`).  Every cell asserts what it shows.
+#
+# Open it with `jupyter lab notebooks/` (needs `pip install -e ".[notebooks]"`); it also runs
+# as a plain script, `python notebooks/regions_2d.py`, which shows and writes nothing.
 
 # %%
-import matplotlib
+import io
 
-matplotlib.use("Agg")
 import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from expressivity.regions import (Arrangement, all_bounds, count_arrangement_regions, enumerate_regions,
-                                  linear_pieces, random_relu_network)
 from expressivity.numbers import float_to_fraction
+from expressivity.regions import (
+    Arrangement,
+    all_bounds,
+    count_arrangement_regions,
+    enumerate_regions,
+    linear_pieces,
+    random_relu_network,
+)
 from expressivity.regions.planar import planar_regions
 
+try:  # inline output in Jupyter; a plain `python` run prints tables and draws figures off-screen
+    from IPython import get_ipython
+    from IPython.display import Image, Markdown, display
+    IN_NOTEBOOK = getattr(get_ipython(), "kernel", None) is not None
+except ImportError:
+    IN_NOTEBOOK = False
+try:
+    import ipywidgets as widgets
+except ImportError:
+    widgets = None
+
+
+def show_table(header, rows):
+    """A Markdown table in a notebook, plain text as a script."""
+    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
+    if IN_NOTEBOOK:
+        lines = ["| " + " | ".join(r) + " |" for r in cells]
+        display(Markdown("\n".join(lines[:1] + ["|" + "---|" * len(header)] + lines[1:])))
+    else:
+        widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+        print("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells))
+
+
+def show_figure(fig):
+    """Render ``fig`` to PNG in memory (checks it draws); shown inline in a notebook, never written to disk."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    if IN_NOTEBOOK:
+        display(Image(buf.getvalue()))
+    return len(buf.getvalue())
+
+
+# %%
 net = random_relu_network(2, [8, 8], seed=3)
 box = 2.0
 sub = planar_regions(net, box)
 bfs = enumerate_regions(net, box, certify=True)
-print(f"planar subdivision: {sub.count} regions in {sub.seconds * 1e3:.1f} ms")
-print(f"adjacency traversal: {bfs.count} regions, {bfs.graph.number_of_edges()} adjacencies, all certified exactly")
+show_table(["method", "regions in the square", "notes"], [
+    ["planar subdivision (float)", sub.count, f"{sub.seconds * 1e3:.1f} ms, LP-free"],
+    ["adjacency traversal (certified exactly)", bfs.count, f"{bfs.graph.number_of_edges()} adjacencies"],
+])
 assert sub.pattern_keys == bfs.patterns  # the same regions, pattern for pattern
 assert abs(sub.areas().sum() - (2 * box) ** 2) < 1e-9  # the faces tile the square
 
@@ -44,23 +91,34 @@ assert abs(sub.areas().sum() - (2 * box) ** 2) < 1e-9  # the faces tile the squa
 # ## Drawing the regions
 # Each face is coloured by the number of active neurons; the first layer's lines are dashed.
 
+
 # %%
-fig = Figure(figsize=(5, 5))
-ax = fig.add_subplot()
-active = np.array([s.sum() for s in sub.patterns])
-pc = PolyCollection(sub.polygons, array=active, cmap="viridis", edgecolors="white", linewidths=0.6)
-ax.add_collection(pc)
-W1, b1 = net.layers[0].weight, net.layers[0].bias
-xs = np.linspace(-box, box, 2)
-for (w1, w2), c in zip(W1, b1):
-    if abs(w2) > 1e-12:
-        ax.plot(xs, -(w1 * xs + c) / w2, "k--", lw=0.5)
-ax.set_xlim(-box, box)
-ax.set_ylim(-box, box)
-ax.set_aspect("equal")
-ax.set_title(f"{sub.count} activation regions of a 2-8-8-1 net")
-fig.colorbar(pc, ax=ax, label="active neurons")
-fig.savefig("regions_2d.png", dpi=100)
+def region_figure(net, sub, box):
+    """The faces of ``sub`` coloured by active-neuron count, with the first layer's lines dashed."""
+    fig = Figure(figsize=(5, 4.4))
+    ax = fig.add_subplot()
+    active = np.array([s.sum() for s in sub.patterns])
+    pc = PolyCollection(sub.polygons, array=active, cmap="viridis", edgecolors="white", linewidths=0.6)
+    ax.add_collection(pc)
+    W1, b1 = net.layers[0].weight, net.layers[0].bias
+    xs = np.linspace(-box, box, 2)
+    for (w1, w2), c in zip(W1, b1):
+        if abs(w2) > 1e-12:
+            ax.plot(xs, -(w1 * xs + c) / w2, "k--", lw=0.5)
+    ax.set_xlim(-box, box)
+    ax.set_ylim(-box, box)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    widths = "-".join(str(n) for n in [net.input_dim, *net.widths, 1])
+    ax.set_title(f"{sub.count} activation regions of a {widths} net in $[-{box:g},{box:g}]^2$", fontsize=9)
+    fig.colorbar(pc, ax=ax, label="active neurons")
+    return fig
+
+
+fig = region_figure(net, sub, box)
+assert show_figure(fig) > 0
+assert len(fig.axes[0].collections[0].get_paths()) == sub.count
 
 # %% [markdown]
 # ## Pieces, the whole plane, and the bounds
@@ -69,13 +127,47 @@ fig.savefig("regions_2d.png", dpi=100)
 pieces = linear_pieces(bfs)
 whole = enumerate_regions(net)
 bounds = all_bounds(2, [8, 8])
-print(f"linear pieces in the square: {pieces}; regions of the whole plane: {whole.count}")
-print("bounds:", bounds)
+show_table(["quantity", "value"], [["linear pieces in the square", pieces], ["regions in the square", bfs.count],
+                                   ["regions of the whole plane", whole.count]]
+           + [[f"bound `{k}`", v] for k, v in bounds.items()])
 assert pieces <= bfs.count
 assert bfs.count <= whole.count <= bounds["serra_upper"]
 assert planar_regions(net).count == whole.count  # growing boxes reach the whole-plane count (both float traversals)
 
-# The first layer alone is an arrangement of 8 lines: Zaslavsky's exact count is 37.
+# %% [markdown]
+# The first layer alone is an arrangement of 8 lines in general position: Zaslavsky's exact count is
+# $1 + 8 + \binom82 = 37$.
+
+# %%
+W1, b1 = net.layers[0].weight, net.layers[0].bias
 arr = Arrangement([[float_to_fraction(v) for v in r] for r in W1], [float_to_fraction(-v) for v in b1])
-assert count_arrangement_regions(arr).regions == 37
-print("first layer: 37 regions (Zaslavsky, exact)")
+first = count_arrangement_regions(arr).regions
+print(f"first layer: {first} regions (Zaslavsky, exact)")
+assert first == 37
+
+# %% [markdown]
+# ## Try other networks
+# Pick a seed and the widths of the two hidden layers: the map and the counts are redrawn.
+# (Without `ipywidgets` the function below runs once with its defaults.)
+
+
+# %%
+def explore(seed=3, width=8):
+    """Regions of a random 2-width-width-1 net in [-2, 2]^2: drawn, counted and checked against the bound."""
+    n = random_relu_network(2, [width, width], seed=seed)
+    s = planar_regions(n, box)
+    assert s.count <= all_bounds(2, [width, width])["serra_upper"]
+    show_figure(region_figure(n, s, box))
+    show_table(["seed", "widths", "regions in the square", "Serra et al. upper bound (whole plane)"],
+               [[seed, f"{width}, {width}", s.count, all_bounds(2, [width, width])["serra_upper"]]])
+    return s.count
+
+
+if widgets is not None and IN_NOTEBOOK:  # the controls; building them runs the callback once with the defaults
+    ui = widgets.interactive(explore, seed=widgets.IntSlider(value=3, min=0, max=20),
+                                      width=widgets.IntSlider(value=8, min=2, max=16))
+    display(ui)
+    result = ui.result  # None if the callback raised
+else:  # a plain script runs the callback once with its defaults
+    result = explore()
+assert result == sub.count

@@ -11,6 +11,7 @@ from expressivity.ffn.gate_stats import effective_activations, hill_number, norm
 from expressivity.ffn.layers import moa_type1
 
 from .registry import figure
+from .style import figsize
 
 __all__ = ["gate_data", "make"]
 
@@ -38,20 +39,22 @@ def gate_data(d: int = 16, tokens: int = 2000, scales=(0.0, 0.5, 2.0, 8.0), qs=N
 @figure("ffn_gates", "Effective number of activations per token: Hill numbers D_q of normalised MoA gates")
 def make() -> Figure:
     data = gate_data()
-    fig = Figure(figsize=(9, 3.6))
-    ax1, ax2 = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
+    fig = Figure(figsize=figsize(4.8), layout="constrained")
+    ax1, ax2 = fig.subplots(2, 1)
     for row in data["rows"]:
         ls = "-" if row["gate"] == "sigmoid" else "--"
         ax1.plot(data["qs"], row["mean_profile"], ls, label=f"{row['gate']}, |U| scale {row['scale']:g}")
         if row["gate"] == "sigmoid":
-            ax2.hist(row["D1"], bins=40, alpha=0.5, label=f"scale {row['scale']:g}")
+            ax2.hist(row["D1"], bins=40, histtype="step", lw=1.1, log=True, label=f"scale {row['scale']:g}")
     ax1.axhline(data["K"], color="k", lw=0.8, ls=":")
     ax1.set_xlabel("order q")
     ax1.set_ylabel("mean D$_q$ over tokens")
-    ax1.set_title("Hill profile of |π|/Σ|π| (q=0 support, 1 exp-Shannon, 2 ESS);\nsaturated tanh gates have equal |π|, hence D ≈ K", fontsize=8)
-    ax1.legend(fontsize=6)
+    ax1.set_title("Hill profile of |π|/Σ|π| (q=0 support, 1 exp-Shannon, 2 ESS);\n"
+                  "saturated tanh gates have equal |π|, hence D ≈ K", fontsize=7)
+    ax1.set_ylim(1.5, data["K"] + 0.3)  # room for the legend below the curves
+    ax1.legend(fontsize=5.5, ncol=2, loc="lower left")
     ax2.set_xlabel("D$_1$ = exp(Shannon) per token (sigmoid gates)")
-    ax2.set_title("effective activations per token", fontsize=9)
-    ax2.legend(fontsize=7)
-    fig.tight_layout()
+    ax2.set_ylabel("tokens")
+    ax2.set_title("effective activations per token")
+    ax2.legend(loc="upper left")
     return fig

@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 from expressivity.ffn.sweeps import default_widths, sweep
 
 from .registry import figure
+from .style import figsize
 
 __all__ = ["sweep_data", "make"]
 
@@ -24,21 +25,20 @@ def sweep_data(max_width_1d: int = 1024, max_width_2d: int = 1024, seed: int = 0
 @figure("ffn_sweep", "Fits of the weaker class: L² error → 0 while the certified derivative gap stays (T_λ vs LA-I, f1 vs fixed)")
 def make() -> Figure:
     data = sweep_data(progress=True)
-    fig = Figure(figsize=(11, 3.6))
+    fig = Figure(figsize=figsize(6.6), layout="constrained")
     titles = {"T": "T$_2$ = tanh(2x$_1$)ReLU(x$_2$) vs LA-I", "f1_relu": "f$_1$ vs fixed ReLU (Type-I)",
               "f1_tanh": "f$_1$ vs fixed tanh (Type-I)"}
     floor_label = {"T": "class floor ½tanh 2 (all widths)", "f1_relu": "class floor 1/(m+1)", "f1_tanh": "class floor ½ (all widths)"}
     for i, name in enumerate(("T", "f1_relu", "f1_tanh")):
-        ax = fig.add_subplot(1, 3, i + 1)
+        ax = fig.add_subplot(3, 1, i + 1)
         d = data[name]
         ax.loglog(d["widths"], d["rmse"], "o-", label="L² error of LS fit (numeric)")
         ax.loglog(d["widths"], d["certified"], "s--", label="certified gap of that fit")
         ax.loglog(d["widths"], d["floor"], "k:", label=floor_label[name])
-        ax.set_xlabel("width m")
-        ax.set_title(titles[name], fontsize=9)
+        if i == 2:
+            ax.set_xlabel("width m")
+        ax.set_title(titles[name])
         ax.grid(True, which="both", alpha=0.3)
-        if i == 0:
-            ax.set_ylabel("error / derivative-norm gap")
-        ax.legend(fontsize=7)
-    fig.tight_layout()
+        ax.set_ylabel("error / gap")
+        ax.legend(fontsize=6)
     return fig

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
+from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from expressivity.attention import LightningShape, family_coverage, implicitize
 
 from .registry import figure
+from .style import figsize
 
 __all__ = ["lightning_generator_data", "make"]
 
@@ -26,27 +29,44 @@ def lightning_generator_data(d: int = 3, t: int = 2, max_degree: int = 4, seed: 
     return out
 
 
-@figure("lightning_generators", "Lightning attention (d,t)=(3,2): generators by degree and the span of each invariant family")
+#: table columns: (label, how to read the value from a degree row)
+_FIXED_COLUMNS = (("dim $I_k$ (reduced)", lambda v, r: r["dim_I"]),
+                  ("new minimal (reduced)", lambda v, r: r["new"]),
+                  ("minimal (raw coords)", lambda v, r: v["generators_raw"].get(r["degree"], 0)))
+
+
+def _table(data: dict) -> tuple[list[str], list[str], np.ndarray]:
+    """Row labels (a, k), column labels and the integer matrix of counts shown in the figure."""
+    fams = sorted({f for v in data.values() for r in v["degrees"] for f in r["by_family"]})
+    cols = [c[0] for c in _FIXED_COLUMNS] + [f.replace("_", " ") for f in fams]
+    rows, values = [], []
+    for a, v in data.items():
+        for r in v["degrees"]:
+            rows.append(f"a={a}, k={r['degree']}")
+            values.append([get(v, r) for _, get in _FIXED_COLUMNS] + [r["by_family"].get(f, 0) for f in fams])
+    return rows, cols, np.array(values, dtype=np.int64)
+
+
+@figure("lightning_generators", "Lightning attention (d,t)=(3,2): generators by degree and the span of each invariant "
+                                "family (counts, exact mod p)")
 def make() -> Figure:
     data = lightning_generator_data()
-    fams = sorted({f for v in data.values() for r in v["degrees"] for f in r["by_family"]})
-    fig = Figure(figsize=(11, 3.8))
-    axes = fig.subplots(1, len(data), sharey=True)
-    width = 0.8 / (len(fams) + 2)
-    for ax, (a, v) in zip(axes, data.items()):
-        degs = [r["degree"] for r in v["degrees"]]
-        series = [("dim I_k", [r["dim_I"] for r in v["degrees"]]), ("new minimal", [r["new"] for r in v["degrees"]])]
-        series += [(f, [r["by_family"].get(f, 0) for r in v["degrees"]]) for f in fams]
-        for i, (name, ys) in enumerate(series):
-            xs = [x + (i - len(series) / 2) * width for x in degs]
-            ax.bar(xs, [max(y, 0.8) if y else 0 for y in ys], width, label=name,
-                   color=("black" if i == 0 else "0.55" if i == 1 else None))
-        ax.set_yscale("log")
-        ax.set_xticks(degs)
-        ax.set_xlabel("degree k")
-        gens = ", ".join(f"{k}:{n}" for k, n in sorted(v["generators_raw"].items()))
-        ax.set_title(f"a = {a}: minimal generators {gens}", fontsize=8)
-    axes[0].set_ylabel("dimension (reduced coordinates)")
-    axes[-1].legend(fontsize=6, loc="upper left")
-    fig.suptitle("Lightning self-attention, d = 3, t = 2: vanishing ideal by degree (exact mod p) and family spans", fontsize=9)
+    rows, cols, M = _table(data)
+    fig = Figure(figsize=figsize(3.3))
+    ax = fig.add_subplot()
+    shown = np.ma.masked_equal(M, 0)
+    ax.imshow(shown, cmap="Blues", norm=LogNorm(vmin=1, vmax=max(int(M.max()), 2) * 4), aspect="auto")
+    for (i, j), val in np.ndenumerate(M):
+        ax.text(j, i, str(val), ha="center", va="center", fontsize=6, color="0.55" if val == 0 else "black")
+    ax.set_xticks(range(len(cols)), cols, rotation=40, ha="left", rotation_mode="anchor")
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(rows)), rows)
+    ax.tick_params(length=0)
+    per_a = len(next(iter(data.values()))["degrees"])
+    for y in np.arange(per_a, len(rows), per_a) - 0.5:
+        ax.axhline(y, color="k", lw=0.8)
+    ax.axvline(len(_FIXED_COLUMNS) - 0.5, color="k", lw=0.8)
+    ax.set_xlabel("left of the bar: dimension and minimal generators of $I_k$;\n"
+                  "right: dimension each invariant family spans in $I_k$ (exact mod p)", fontsize=7)
+    ax.xaxis.set_label_position("bottom")
     return fig

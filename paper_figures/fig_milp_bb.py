@@ -1,4 +1,4 @@
-"""Exact branch-and-bound for the HBDSS MIP (n = 4): certified leaves vs nodes, with and without symmetry."""
+"""Exact branch-and-bound for the HBDSS23 MIP (n = 4): certified leaves vs nodes, with and without symmetry."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import copy
 from functools import lru_cache
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
 
 from expressivity.milp import certify_direction
 
 from .registry import figure
+from .style import figsize
 
 __all__ = ["bb_progress_data", "leaf_depths", "make"]
 
@@ -46,26 +48,26 @@ def leaf_depths(tree: dict) -> dict[int, int]:
     return dict(sorted(counts.items()))
 
 
-@figure("milp_bb", "Exact B&B for the HBDSS MIP (n=4): certified Farkas leaves vs nodes, plain vs orbital branching")
+@figure("milp_bb", "Exact B&B for the HBDSS23 MIP (n=4): leaves closed by exact Farkas certificates at each depth, "
+                   "plain vs orbital branching")
 def make() -> Figure:
     data = bb_progress_data(4)
-    fig = Figure(figsize=(8.4, 3.6))  # two panels: leaf depths, node counts
-    ax, bx = fig.subplots(1, 2)
-    colors = {"plain": "tab:gray", "orbital": "tab:blue"}
+    fig = Figure(figsize=figsize(2.5))
+    ax = fig.add_subplot()
+    style = {"plain": ("o", "0.45", "plain branching"), "orbital": ("s", "tab:blue", "orbital branching ($S_4$)")}
     for label, d in data.items():
-        depths = d["leaf_depths"]
-        ax.plot(list(depths), list(depths.values()), "o-", color=colors[label], lw=2, ms=3,
-                label=f"{label}: {d['nodes']} nodes, {d['leaves']} leaves")
+        marker, color, name = style[label]
+        depths = d["leaf_depths"]  # only depths that have leaves: no line across empty depths
+        ax.plot(list(depths), list(depths.values()), marker, color=color, mfc="none" if label == "plain" else color,
+                ms=4, ls="none", label=f"{name}: {d['nodes']} nodes, {d['leaves']} leaves")
     ax.set_yscale("log")
+    ax.set_ylim(0.6, 2e4)  # room for the legend above the data
+    ax.yaxis.set_major_formatter(ScalarFormatter())
+    depths = sorted({k for d in data.values() for k in d["leaf_depths"]})
+    ax.set_xticks(range(depths[0], depths[-1] + 1))
     ax.set_xlabel("depth in the search tree")
-    ax.set_ylabel("leaves closed by an exact Farkas certificate")
-    ax.set_title("max $\\varphi_4 \\leq 0$: where the exact search closes", fontsize=9)
-    ax.legend(fontsize=7)
-    labels = list(data)
-    bx.bar(labels, [data[k]["nodes"] for k in labels], color=[colors[k] for k in labels])
-    for i, k in enumerate(labels):
-        bx.text(i, data[k]["nodes"], f"{data[k]['seconds']:.1f} s", ha="center", va="bottom", fontsize=8)
-    bx.set_ylabel("B&B nodes")
-    bx.set_title("symmetry S$_4$ by orbital branching (PPL exact: ~153 h)", fontsize=9)
-    fig.tight_layout()
+    ax.set_ylabel("leaves closed by an\nexact Farkas certificate")
+    ax.set_title("max $\\varphi_4 \\leq 0$: where the exact search closes")
+    ax.grid(axis="y", which="major", alpha=0.3)
+    ax.legend(loc="upper left")
     return fig

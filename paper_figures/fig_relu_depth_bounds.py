@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 from expressivity.relu.depth_bounds import depth_bound_table
 
 from .registry import figure
+from .style import figsize
 
 __all__ = ["depth_bounds_data", "make"]
 
@@ -27,20 +28,20 @@ def depth_bounds_data(m_max: int = 64) -> dict:
 @figure("relu_depth_bounds", "Hidden layers for MAX_m: tree (log2), Bakaev et al. (log3), Rueß et al. (log5), exact values")
 def make() -> Figure:
     d = depth_bounds_data()
-    fig = Figure(figsize=(6.0, 3.6))
+    fig = Figure(figsize=figsize(2.5))
     ax = fig.add_subplot()
-    for key, label, style in (("log2", "binary tree  ⌈log2 m⌉", "-"),
-                              ("log3", "Bakaev et al.  ⌈log3(m−2)⌉+1", "--"),
-                              ("log5", "Rueß et al.  ⌈log5(m/2)⌉+1", ":")):
+    for key, label, style in (("log2", "binary tree  ⌈log$_2$ m⌉", "-"),
+                              ("log3", "Bakaev et al.  ⌈log$_3$(m−2)⌉+1", "--"),
+                              ("log5", "Rueß et al.  ⌈log$_5$(m/2)⌉+1", ":")):
         pts = [(m, v) for m, v in zip(d["m"], d[key]) if v is not None]
         ax.step([p[0] for p in pts], [p[1] for p in pts], where="post", ls=style, label=label)
     ex = [(m, v) for m, v in zip(d["m"], d["exact"]) if v is not None]
     ax.plot([p[0] for p in ex], [p[1] for p in ex], "ko", ms=3, label="exact (known)")
     ax.axvline(d["first_open"], color="0.6", lw=0.8)
-    ax.text(d["first_open"] + 0.5, 0.6, f"m = {d['first_open']}: first open case", fontsize=7, color="0.3")
+    ax.text(d["first_open"] + 0.8, max(d["log2"]) + 0.55, f"m = {d['first_open']}: first open case", va="center", color="0.3")
     ax.set_xlabel("m (arguments of the max)")
     ax.set_ylabel("hidden layers")
-    ax.set_ylim(0, max(d["log2"]) + 0.5)
-    ax.legend(fontsize=7, loc="lower right")
-    ax.set_title("Depth of MAX_m = max{x1..xm}: upper bounds and exact values", fontsize=9)
+    ax.set_ylim(0, max(d["log2"]) + 1)
+    ax.legend(loc="lower right")
+    ax.set_title("Depth of MAX$_m$ = max{$x_1, …, x_m$}: upper bounds, exact values")
     return fig

@@ -6,8 +6,9 @@ and draws it in a builder registered with :func:`figure`::
     @figure("max_tree_widths", "Hidden layers and widths of the binary-tree MAX_n network")
     def make() -> matplotlib.figure.Figure: ...
 
-Figures use the object-oriented matplotlib API (no pyplot state) and are written as PNG and
-SVG; SVG output is byte-stable (fixed hash salt, no date).
+Figures use the object-oriented matplotlib API (no pyplot state), are built and saved in the
+paper style (:mod:`paper_figures.style`) and written as PDF, SVG or PNG; SVG and PDF output is
+byte-stable (fixed hash salt, no date).
 """
 
 from __future__ import annotations
@@ -15,13 +16,17 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import time
+from io import BytesIO
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from expressivity.exceptions import UnknownNameError
+from expressivity._io import atomic_write_bytes
+from expressivity.exceptions import InvalidInputError, UnknownNameError
 
-__all__ = ["FigureSpec", "figure", "all_figures", "build_figures"]
+from .style import paper_style
+
+__all__ = ["FORMATS", "FigureSpec", "figure", "all_figures", "build_figures", "render"]
 
 
 @dataclass(frozen=True)
@@ -63,32 +68,64 @@ def all_figures() -> list[FigureSpec]:
     return [_FIGURES[k] for k in sorted(_FIGURES)]
 
 
-def build_figures(out_dir: str | Path, names: Iterable[str] | None = None, *, formats: tuple[str, ...] = ("png", "svg"),
-                  log: Callable[[str], None] | None = None) -> list[Path]:
-    """Build the named figures (all when ``names`` is None) into ``out_dir``; return the files."""
+FORMATS = ("pdf", "svg", "png")
+
+
+def build_figures(out: str | Path, names: Iterable[str] | None = None, *, log: Callable[[str], None] | None = print,
+                  formats: Iterable[str] = ("png", "svg")) -> list[Path]:
+    """Build the named figures (all when ``names`` is None) into ``out``; return the files written.
+
+    Each figure is built and saved in the paper style (:func:`paper_figures.style.paper_style`)
+    and each file is written atomically.  ``formats`` is any of ``"pdf"``, ``"svg"``, ``"png"``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> [p.name for p in build_figures(tempfile.mkdtemp(), ["relu_depth_bounds"], formats=["svg"], log=None)]
+    ['relu_depth_bounds.svg']
+    """
+    fmts = _check_formats(formats)
+    specs = _select(names)
     import matplotlib
 
     matplotlib.use("Agg")
-    matplotlib.rcParams["svg.hashsalt"] = "expressivity"
-    specs = all_figures()
-    if names:
-        wanted = list(names)
-        known = {s.name for s in specs}
-        missing = [n for n in wanted if n not in known]
-        if missing:
-            raise UnknownNameError(f"unknown figure(s) {missing}; known: {sorted(known)}")
-        specs = [s for s in specs if s.name in wanted]
-    out = Path(out_dir)
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for spec in specs:
         t0 = time.perf_counter()
-        fig = spec.build()
-        for fmt in formats:
-            path = out / f"{spec.name}.{fmt}"
-            meta = {"Date": None} if fmt == "svg" else ({"CreationDate": None} if fmt == "pdf" else None)
-            fig.savefig(path, dpi=150, bbox_inches="tight", metadata=meta)
-            written.append(path)
+        with paper_style():
+            fig = spec.build()
+            for fmt in fmts:
+                written.append(atomic_write_bytes(out / f"{spec.name}.{fmt}", render(fig, fmt)))
         if log:
-            log(f"{spec.name}: {', '.join(f'{spec.name}.{f}' for f in formats)} ({time.perf_counter() - t0:.1f} s)")
+            log(f"{spec.name}: {', '.join(f'{spec.name}.{f}' for f in fmts)} ({time.perf_counter() - t0:.1f} s)")
     return written
+
+
+def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    fmts = tuple(dict.fromkeys(f.lower().lstrip(".") for f in ([formats] if isinstance(formats, str) else formats)))
+    bad = [f for f in fmts if f not in FORMATS]
+    if bad or not fmts:
+        raise InvalidInputError(f"unknown figure format(s) {bad or '(none)'}; choose from {', '.join(FORMATS)}")
+    return fmts
+
+
+def _select(names: Iterable[str] | None) -> list[FigureSpec]:
+    specs = all_figures()
+    if not names:
+        return specs
+    wanted = list(names)
+    known = {s.name for s in specs}
+    missing = [n for n in wanted if n not in known]
+    if missing:
+        raise UnknownNameError(f"unknown figure(s) {missing}; known: {sorted(known)}")
+    return [s for s in specs if s.name in wanted]
+
+
+def render(fig, fmt: str) -> bytes:
+    """The bytes of ``fig`` in format ``fmt``, without a creation date (byte-stable SVG and PDF)."""
+    meta = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
+    buf = BytesIO()
+    fig.savefig(buf, format=fmt, bbox_inches="tight", metadata=meta)
+    return buf.getvalue()

@@ -15,25 +15,38 @@ Methods, as the project's standards define them:
 
 Claim modules live in :mod:`proofs.claims` (one per research thread) and are imported on
 first use of the registry.
+
+Sources are machine-readable: a claim's ``source`` is a list of citations separated by ``;``,
+each a key of the bibliography ``docs/references.bib`` followed by a locator (theorem, section):
+``"HBDSS23 Thm 1.7, Prop. 2.11; GHL25 Thm 5.2"``.  The toolkit's own results cite the key
+``expressivity``.  :attr:`Claim.citations` parses the source strictly; the claims of
+:mod:`proofs.claims` are checked when they are registered (unknown key: :class:`ClaimError`).
 """
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import importlib
 import pkgutil
 import re
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Literal, Mapping
+from pathlib import Path
+from typing import Any, Callable, Collection, Iterable, Literal, Mapping
 
 from expressivity.exceptions import ClaimError, UnknownNameError
 
 __all__ = [
     "METHODS",
     "VERDICTS",
+    "OWN_RESULT_KEY",
     "Claim",
+    "parse_source",
+    "bibliography_path",
+    "bibliography",
+    "bibtex_for",
     "Outcome",
     "Verdict",
     "claim",
@@ -77,7 +90,8 @@ class Claim:
     statement : str
         The claim in one line.
     source : str
-        Paper and theorem, e.g. ``"HBDSS Lemma 2.9"``.
+        Citations ``"KEY locator; KEY locator"`` with keys of ``docs/references.bib``, e.g.
+        ``"HBDSS23 Lemma 2.9"``; :attr:`citations` gives them parsed.
     method : {"exact", "interval", "symbolic", "numeric"}
     check : callable
         ``check(full: bool) -> Outcome``.
@@ -94,6 +108,12 @@ class Claim:
 
     def run(self, *, full: bool = False) -> "Verdict":
         return run_claim(self, full=full)
+
+    @property
+    def citations(self) -> tuple[tuple[str, str], ...]:
+        """``((key, locator), ...)`` parsed from :attr:`source`; :class:`ClaimError` if it does not parse
+        or names a key that the bibliography (when present) does not define."""
+        return parse_source(self.source, _bib_keys(), what=f"claim {self.id}")
 
 
 @dataclass(frozen=True)
@@ -167,6 +187,94 @@ def _jsonable(obj: Any) -> Any:
     return str(obj)
 
 
+#: Bibliography key of the toolkit itself, cited by claims that no paper states.
+OWN_RESULT_KEY = "expressivity"
+_KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+]*$")
+_BIB_ENTRY_RE = re.compile(r"@([A-Za-z]+)\s*\{\s*([^,\s{}]+)\s*,")
+
+
+def parse_source(source: str, keys: Collection[str] | None = None, *, what: str = "source") -> tuple[tuple[str, str], ...]:
+    """Parse ``"KEY locator; KEY locator"`` into ``((key, locator), ...)``, strictly.
+
+    Every citation needs a key (letters, digits, ``+``) and a non-empty locator; with ``keys``
+    given, every key must be one of them.  Anything else raises :class:`ClaimError`.
+
+    Examples
+    --------
+    >>> parse_source("HBDSS23 Thm 1.7, Prop. 2.11; GHL25 Thm 5.2")
+    (('HBDSS23', 'Thm 1.7, Prop. 2.11'), ('GHL25', 'Thm 5.2'))
+    """
+    out = []
+    for part in source.split(";"):
+        key, _, locator = part.strip().partition(" ")
+        key, locator = key.rstrip(","), locator.strip()
+        if not _KEY_RE.match(key) or not locator:
+            raise ClaimError(f"{what}: citation {part.strip()!r} must be 'KEY locator' (e.g. 'HBDSS23 Thm 1.7')")
+        if keys is not None and key not in keys:
+            raise ClaimError(f"{what}: {key!r} is not a key of docs/references.bib")
+        out.append((key, locator))
+    return tuple(out)
+
+
+def bibliography_path() -> Path | None:
+    """``docs/references.bib`` of the source tree (or a copy installed in the package); None if absent."""
+    here = Path(__file__).resolve().parent
+    for p in (here.parent / "docs" / "references.bib", here / "references.bib"):
+        if p.is_file():
+            return p
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def bibliography() -> dict[str, str]:
+    """Every BibTeX entry of the bibliography, ``{key: entry text}`` in file order.
+
+    Raises :class:`ClaimError` when the file is missing or an entry's braces do not balance.
+    """
+    path = bibliography_path()
+    if path is None:
+        raise ClaimError("docs/references.bib not found (the bibliography ships with the source tree)")
+    text = path.read_text(encoding="utf-8")
+    entries: dict[str, str] = {}
+    pos = 0
+    while (m := _BIB_ENTRY_RE.search(text, pos)) is not None:
+        depth, end = 0, None
+        for j in range(text.index("{", m.start()), len(text)):
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            if depth == 0:
+                end = j + 1
+                break
+        if end is None:
+            raise ClaimError(f"{path}: unbalanced braces in entry {m.group(2)!r}")
+        if m.group(2) in entries:
+            raise ClaimError(f"{path}: duplicate key {m.group(2)!r}")
+        entries[m.group(2)] = text[m.start():end]
+        pos = end
+    return entries
+
+
+def _bib_keys() -> frozenset[str] | None:
+    try:
+        return frozenset(bibliography())
+    except ClaimError:
+        return None if bibliography_path() is None else frozenset()
+
+
+def bibtex_for(keys: Iterable[str]) -> str:
+    """The BibTeX entries of ``keys``, each once, sorted by key (case-insensitively).
+
+    Examples
+    --------
+    >>> print(bibtex_for(["HHL23"]).splitlines()[0])
+    @inproceedings{HHL23,
+    """
+    bib = bibliography()
+    missing = sorted(set(keys) - set(bib))
+    if missing:
+        raise ClaimError(f"not in docs/references.bib: {', '.join(missing)}")
+    return "\n\n".join(bib[k] for k in sorted(set(keys), key=lambda k: (k.lower(), k))) + "\n"
+
+
 _REGISTRY: dict[str, Claim] = {}
 _LOADED = False
 
@@ -177,7 +285,7 @@ def claim(id: str, *, statement: str, source: str, method: Method, has_full: boo
     Examples
     --------
     >>> from proofs.registry import claim, Outcome
-    >>> @claim("demo.one_plus_one", statement="1 + 1 = 2", source="arithmetic", method="exact")
+    >>> @claim("demo.one_plus_one", statement="1 + 1 = 2", source="expressivity integer arithmetic", method="exact")
     ... def _check(full):
     ...     return Outcome(1 + 1 == 2, "computed in integers")
     """
@@ -189,6 +297,8 @@ def claim(id: str, *, statement: str, source: str, method: Method, has_full: boo
         raise ClaimError(f"claim {id}: statement and source are required")
 
     def register(fn: Callable[[bool], Outcome]) -> Callable[[bool], Outcome]:
+        if getattr(fn, "__module__", "").startswith("proofs.claims."):  # the toolkit's claims cite the bibliography
+            parse_source(source, _bib_keys(), what=f"claim {id}")
         if id in _REGISTRY and _REGISTRY[id].check.__qualname__ != fn.__qualname__:
             raise ClaimError(f"claim id {id!r} is registered twice")
         _REGISTRY[id] = Claim(id, statement, source, method, fn, has_full)

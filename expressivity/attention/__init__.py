@@ -1,6 +1,6 @@
 """Lightning self-attention: coefficient tensors, dimension, invariant families, implicitization.
 
-See ``docs/lightning.md`` and the spec ``lightning.md``.  Submodules: :mod:`.model`
+See ``docs/lightning.md``; papers ADM26 and HMK25 of ``docs/references.bib``.  Submodules: :mod:`.model`
 (parametrisation, tensors T and P, counts N(d,t)), :mod:`.families` (the invariant families),
 :mod:`.verification` (symbolic / numeric / non-triviality checks), :mod:`.dimension`
 (Jacobian ranks and the exact dimension certificate), :mod:`.implicitization` (graded mod-p

@@ -13,7 +13,7 @@ JSON format (``"format": "lightning-coefficients"``, version 1)::
     }
 
 Scaled coefficient = coefficient of the monomial in ``Phi(X)[i, j]`` divided by its orbit size
-(spec §1.2): ``T[i,k,k',l]`` belongs to ``x[k,n] x[k',n] x[l,j]`` (n != j), ``P[i,k,l,m]`` to
+(as in the ADM26 code): ``T[i,k,k',l]`` belongs to ``x[k,n] x[k',n] x[l,j]`` (n != j), ``P[i,k,l,m]`` to
 ``x[k,j] x[l,j] x[m,j]``.  Numbers are either all JSON numbers with a fractional part or
 exponent (float mode: relative tolerance) or all integers / ``"p/q"`` strings (exact mode:
 rational arithmetic, a failing family is a proof that the point is not in the image closure).

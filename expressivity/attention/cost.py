@@ -155,7 +155,7 @@ def _human_seconds(s: float) -> str:
 
 
 def linear_relation_count(d: int, t: int) -> int:
-    """Number of linear relations of one output entry (spec §3.1), without building them.
+    """Number of linear relations of one output entry (linear family), without building them.
 
     Examples
     --------

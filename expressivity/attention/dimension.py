@@ -2,8 +2,8 @@
 
 The map ``theta = (V, Q, K) -> coefficients`` factors through the reduced coordinates (the
 cross tensors ``T^(i)`` for t >= 2, the pure tensors ``P^(i)`` for t = 1): every raw output
-coefficient is a copy or a fixed linear combination of them (spec §3.1), so the Jacobian
-ranks agree.  Expected values (spec §2):
+coefficient is a copy or a fixed linear combination of them (linear family), so the Jacobian
+ranks agree.  Expected values (HMK25 Cor. 3.3 for t >= 2; our derivation for t = 1):
 
 * t >= 2: ``dim = d d' + a(2d - a) - 1``; generic fibre dimension ``a^2 + 1``;
 * t = 1:  ``dim = d d' + r d - r(r-1)/2 - 1`` with ``r = min(2a, d)``.
@@ -41,7 +41,7 @@ DEFAULT_PRIME = 2_147_483_629
 
 
 def expected_dimension(shape: LightningShape) -> int:
-    """The dimension formula of spec §2 (P2 Cor. 3.3 for t >= 2; [D, V] for t = 1).
+    """The dimension formula (HMK25 Cor. 3.3 for t >= 2; derived and verified here for t = 1).
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""The invariant families of lightning self-attention (spec lightning.md §3).
+"""The invariant families of lightning self-attention (ADM26 and the authors' Macaulay2 code).
 
 Every family is written once over *ring elements* (see :mod:`.ring`) and so yields
 
@@ -16,7 +16,7 @@ Families (keys)
 ``low_rank``                 (a+1)-minors of the flattening F (rows {k<=k'}, columns l)
 ``cross_column``             coefficients in c of the 3x3 minors of the pencil sum_l c_l M^(l)
 ``context_syzygy_maximal``   Cauchy-Binet syzygies among the d x d minors of F
-``context_syzygy_submaximal``the same for (d-1) x (d-1) minors (spec §3.4 generalisation)
+``context_syzygy_submaximal``the same for (d-1) x (d-1) minors (our generalisation of the ADM26 context syzygies)
 ``veronese``                 2x2 minors of the block catalecticants of D_alpha(K, L), r = 2..min(d, a)
 ``resultant``                (u, w)-coefficients of Res(sum u_r q_r|line, sum w_r q_r|line)
 ``single_low_rank``          (2a+2)-minors of N = (P_kkl) (t = 1)
@@ -77,33 +77,33 @@ def _deg_const(k):
 
 FAMILIES: dict[str, FamilyInfo] = {
     "linear": FamilyInfo("linear", "linear relations (sequence copies, internal symmetrisation)", "entry",
-                         "P1 / C1 linearRelations.m2; spec §3.1", _deg_const(1)),
+                         "ADM26 linear relations (authors' Macaulay2 code linearRelations.m2)", _deg_const(1)),
     "low_rank": FamilyInfo("low_rank", "(a+1)-minors of the flattening F = Phi(v) A", "cross",
-                           "C1 lowRankA.m2; spec §3.2", lambda d, a: (a + 1,) if a < d else ()),
+                           "ADM26 low-rank invariants (authors' Macaulay2 code lowRankA.m2)", lambda d, a: (a + 1,) if a < d else ()),
     "cross_column": FamilyInfo("cross_column", "cross-column cubics: 3x3 minors of the pencil sum c_l M^(l)", "cross",
-                               "P1 Prop. cross-column; C1 crossColumnCubics.m2; spec §3.3",
+                               "ADM26 Prop. cross-column (authors' Macaulay2 code crossColumnCubics.m2)",
                                lambda d, a: (3,) if d >= 3 else ()),
     "context_syzygy_maximal": FamilyInfo("context_syzygy_maximal", "context syzygies of the maximal minors of F", "cross",
-                                         "C1 contextSyzygies.m2; spec §3.4", lambda d, a: (d,) if d >= 2 else ()),
+                                         "ADM26 context syzygies (authors' Macaulay2 code contextSyzygies.m2)", lambda d, a: (d,) if d >= 2 else ()),
     "context_syzygy_submaximal": FamilyInfo("context_syzygy_submaximal",
                                             "context syzygies of the (d-1)-minors of F (Cauchy-Binet)", "cross",
-                                            "spec §3.4 generalisation [D,V]", lambda d, a: (d - 1,) if d >= 3 else ()),
+                                            "expressivity generalisation of the ADM26 context syzygies to (d-1)-minors (derived and verified)", lambda d, a: (d - 1,) if d >= 3 else ()),
     "veronese": FamilyInfo("veronese", "Veronese-type: 2x2 minors of block catalecticants of D_alpha(K,L)", "cross",
-                           "P1 Thm 30, Cor 31; C1 veroneseInvariants.m2; spec §3.5",
+                           "ADM26 Thm 30, Cor. 31 (authors' Macaulay2 code veroneseInvariants.m2)",
                            lambda d, a: tuple(2 * r for r in range(2, min(d, a) + 1))),
     "resultant": FamilyInfo("resultant", "Sylvester-resultant quartics of slice quadrics on lines", "cross",
-                            "C1 quarticResultants.m2; spec §3.6", lambda d, a: (4,) if d >= 2 else ()),
+                            "ADM26 resultant quartics (authors' Macaulay2 code quarticResultants.m2)", lambda d, a: (4,) if d >= 2 else ()),
     "single_low_rank": FamilyInfo("single_low_rank", "(2a+2)-minors of N = (P_kkl) (t = 1)", "single",
-                                  "C1 singleContextInvariants.m2; spec §3.7",
+                                  "ADM26 single-context invariants (authors' Macaulay2 code singleContextInvariants.m2)",
                                   lambda d, a: (2 * a + 2,) if 2 * a + 2 <= d else ()),
     "lie_flattening": FamilyInfo("lie_flattening", "maximal minors of the sl_d Lie flattening (Chow type (2,1))",
-                                 "single", "C1 singleContextInvariants.m2; spec §3.7",
+                                 "single", "ADM26 single-context invariants (authors' Macaulay2 code singleContextInvariants.m2)",
                                  lambda d, a: (d * d - 1,) if d >= 3 else ()),
 }
 CROSS_FAMILIES = tuple(k for k, f in FAMILIES.items() if f.regime == "cross")
 SINGLE_FAMILIES = tuple(k for k, f in FAMILIES.items() if f.regime == "single")
 
-#: The 12 lines (point pairs) C1 uses for d = 3 (spec §3.6).
+#: The 12 lines (point pairs) the ADM26 code uses for d = 3 (resultant family).
 DEFAULT_LINES_D3: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = (
     ((2, 2, 1), (2, 2, -1)), ((2, 2, 1), (2, 1, 2)), ((2, 2, 1), (2, 1, 1)), ((2, 2, 1), (2, 1, 0)),
     ((2, 2, 1), (2, 1, -1)), ((2, 2, -1), (2, 1, 2)), ((2, 2, -1), (2, 1, 1)), ((2, 2, -1), (2, 1, 0)),
@@ -142,7 +142,7 @@ def _compositions(total: int, parts: int) -> list[tuple[int, ...]]:
 
 
 def veronese_map(alpha: Sequence[int]) -> tuple[int, ...]:
-    """The idempotent map f: [r] -> [r] with |f^-1(m)| = alpha_m (spec §3.5).
+    """The idempotent map f: [r] -> [r] with |f^-1(m)| = alpha_m (Veronese family, ADM26 Thm 30).
 
     Positions m with alpha_m > 0 are fixed points; the positions p with alpha_p = 0 are
     assigned, in increasing order, to the list in which each m appears alpha_m - 1 times.
@@ -204,7 +204,7 @@ def _check_lines(lines, d: int):
 
 
 def default_lines(d: int, seed: Any = 0) -> tuple:
-    """C1's 12 lines for d = 3, otherwise 12 seeded random integer lines."""
+    """The 12 lines of the ADM26 code for d = 3, otherwise 12 seeded random integer lines."""
     return DEFAULT_LINES_D3 if d == 3 else random_lines(d, 12, seed)
 
 
@@ -566,7 +566,7 @@ def evaluate_family(key: str, tensor: Any, a: int, **options) -> np.ndarray:
 # --------------------------------------------------------------------------- linear relations
 
 def linear_relations(d: int, t: int, *, as_sympy: bool = False):
-    """Integer linear relations among the scaled coordinates of one output entry (spec §3.1).
+    """Integer linear relations among the scaled coordinates of one output entry (linear family).
 
     Returns a list of integer coefficient vectors over :func:`.model.entry_labels` (target
     column j = 0): the sequence copies ``y^(n) - y^(n0)`` (t >= 3) and the internal

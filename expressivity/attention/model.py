@@ -4,7 +4,7 @@ A lightning (softmax-free, "linear") self-attention layer maps ``X in R^{d x t}`
 columns) to ``Phi(X) = V X X^T A X in R^{d' x t}`` with ``A = Q^T K`` of rank at most ``a``.
 Every output entry is a cubic form in the ``d t`` input coordinates; its coefficients are
 bilinear in ``(V, A)``.  After dividing each coefficient by the size of the permutation orbit
-of its monomial (the *scaled* coordinates of the spec, lightning.md §1.2) one output entry
+of its monomial (the *scaled* coordinates, as in the ADM26 code) one output entry
 ``(i, j)`` is described by
 
 * the **cross tensor** ``T[i, k, k', l] = (V[i,k] A[k',l] + V[i,k'] A[k,l]) / 2`` -- the scaled
@@ -249,7 +249,7 @@ def entry_labels(d: int, t: int, j: int = 0) -> list[tuple[tuple[int, int], ...]
     """Labels of the scaled coordinates of output entry ``(i, j)``.
 
     A label is the sorted multiset of ``(embedding index, token index)`` pairs of the
-    monomial (C1's convention).  Order: cross monomials context column by context column
+    monomial (the convention of the ADM26 code).  Order: cross monomials context column by context column
     (pairs ``(k,k')`` then ``l``), then the ``C(d+2,3)`` pure monomials.
     """
     labels = []
@@ -284,7 +284,7 @@ def entry_coordinates(V: Any, A: Any, t: int, i: int = 0, j: int = 0) -> np.ndar
 
 def _label_orbit(label: tuple[tuple[int, int], ...], j: int) -> int:
     # a coefficient has as many parameter terms as there are orderings of the *pair* from the
-    # context column (cross monomial) or of the whole triple (pure monomial), spec §1.2
+    # context column (cross monomial) or of the whole triple (pure monomial)
     ctx = [k for (k, n) in label if n != j]
     if ctx:
         return orbit_size(tuple(ctx))
@@ -324,6 +324,6 @@ def expand_entry_sympy(d: int, t: int, dprime: int = 1, a: int | None = None, i:
         coeffs[lab] = sp.expand(c / _label_orbit(lab, j))
     labels = entry_labels(d, t, j)
     extra = set(coeffs) - set(labels)
-    if extra:  # pragma: no cover - would mean the monomial analysis of §1.2 is wrong
+    if extra:  # pragma: no cover - would mean the monomial analysis above is wrong
         raise AssertionError(f"unexpected monomials {sorted(extra)[:3]}")
     return labels, [coeffs.get(lab, sp.Integer(0)) for lab in labels], params

@@ -1,6 +1,6 @@
 """Checks that each invariant family is a family of invariants, and not a vacuous one.
 
-Three checks per family (spec §6 (iii)):
+Three checks per family:
 
 * :func:`verify_symbolic` -- substitute the parametrisation ``T = Sym_12(v (x) Q^T K)`` and
   expand: every generator must become the zero polynomial.  Exact polynomial arithmetic

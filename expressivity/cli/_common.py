@@ -21,7 +21,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import numbers
 import os
+import shutil
 import sys
 from fractions import Fraction
 from pathlib import Path
@@ -29,7 +31,7 @@ from typing import Any, Sequence
 
 __all__ = [
     "EXIT_OK", "EXIT_FAIL", "EXIT_USAGE", "EXIT_TIMEOUT", "EXIT_INTERRUPTED",
-    "add_json_option", "write_json", "to_jsonable", "print_table", "json_stdout_guard", "text_stream",
+    "add_json_option", "write_json", "to_jsonable", "print_table", "print_wrapped", "format_cell", "TABLE_WIDTH", "json_stdout_guard", "text_stream",
     "positive_int", "positive_float",
 ]
 
@@ -187,13 +189,106 @@ class json_stdout_guard:
         _json_stream = None
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, stream=None) -> None:
-    """A plain fixed-width table."""
+#: the width of a table when stdout is not a terminal (a pipe, a file, CI logs)
+TABLE_WIDTH = 100
+
+
+def format_cell(value: Any) -> str:
+    """One table cell as text: no Python reprs (``None`` is "—", lists are comma-joined,
+    Fractions are ``p/q``, floats have 6 significant digits, booleans are yes/no).
+
+    >>> format_cell(None), format_cell([1, "1/2"]), format_cell(Fraction(3, 4)), format_cell(0.1 + 0.2)
+    ('—', '1, 1/2', '3/4', '0.3')
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (Fraction, numbers.Integral)):
+        return str(value)
+    if isinstance(value, numbers.Real):
+        v = float(value)
+        return str(v) if not math.isfinite(v) else f"{v:.6g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {format_cell(v)}" for k, v in value.items()) or "—"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(format_cell(v) for v in value) or "—"
+    return " ".join(str(value).split()) if "\n" in str(value) else str(value)
+
+
+def print_wrapped(text: str, *, stream=None, width: int | None = None) -> None:
+    """Print a line of prose wrapped to ``width`` (default as :func:`print_table`), continuation
+    lines indented by two spaces.
+
+    >>> print_wrapped("one two three four", width=9)
+    one two
+      three
+      four
+    """
+    import textwrap
+
     stream = stream or sys.stdout
-    cols = [[str(h)] + [str(r[i]) for r in rows] for i, h in enumerate(headers)]
-    widths = [max(len(c) for c in col) for col in cols]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
-    print(line.rstrip(), file=stream)
+    budget = width if width is not None else _table_width(stream)
+    print(textwrap.fill(text, budget, subsequent_indent="  ", break_on_hyphens=False) if text else "", file=stream)
+
+
+def _table_width(stream) -> int:
+    """The terminal's width when ``stream`` is a terminal, else :data:`TABLE_WIDTH`."""
+    try:
+        if stream.isatty():
+            return max(40, shutil.get_terminal_size((TABLE_WIDTH, 24)).columns)
+    except (AttributeError, ValueError, OSError):
+        pass
+    return TABLE_WIDTH
+
+
+def _fit_widths(widths: list[int], minimum: list[int], budget: int) -> list[int]:
+    """Cap the widest columns (water-filling) until the columns fit ``budget`` characters."""
+    if sum(widths) <= budget:
+        return widths
+    for cap in range(max(widths), 0, -1):
+        fitted = [min(w, max(cap, m)) for w, m in zip(widths, minimum)]
+        if sum(fitted) <= budget:
+            return fitted
+    return minimum
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, stream=None, width: int | None = None,
+                wrap: bool = False) -> None:
+    """A plain fixed-width table that fits ``width`` characters (default: the terminal's width on a
+    terminal, else 100).  The widest free-text columns (cells with spaces) are truncated with "…"
+    first, then the others; the full text is in the command's ``--json``.  With ``wrap=True``
+    long cells are wrapped over several lines instead.  Cells go through :func:`format_cell`.
+
+    >>> print_table(["id", "statement"], [("a", "a long statement " * 2), ("b", None)], width=20)
+    id  statement
+    --  ----------------
+    a   a long statemen…
+    b   —
+    """
+    stream = stream or sys.stdout
+    budget = width if width is not None else _table_width(stream)
+    headers = [str(h) for h in headers]
+    cells = [[format_cell(v) for v in r] for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    minimum = [min(w, max(6, min(len(h), 12))) for w, h in zip(widths, headers)]
+    free = [any(" " in r[i] for r in cells) for i in range(len(headers))]  # free text: shrink these first
+    room = budget - 2 * (len(headers) - 1)
+    widths = _fit_widths(widths, [m if f else w for w, m, f in zip(widths, minimum, free)], room)
+    widths = _fit_widths(widths, minimum, room)
+    print("  ".join(_clip(h, w).ljust(w) for h, w in zip(headers, widths)).rstrip(), file=stream)
     print("  ".join("-" * w for w in widths), file=stream)
-    for r in rows:
-        print("  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip(), file=stream)
+    for r in cells:
+        if not wrap:
+            print("  ".join(_clip(v, w).ljust(w) for v, w in zip(r, widths)).rstrip(), file=stream)
+            continue
+        import textwrap
+
+        parts = [textwrap.wrap(v, w, break_on_hyphens=False) or [""] for v, w in zip(r, widths)]
+        for k in range(max(len(p) for p in parts)):
+            line = "  ".join((p[k] if k < len(p) else "").ljust(w) for p, w in zip(parts, widths))
+            print(line.rstrip(), file=stream)

@@ -170,8 +170,8 @@ def _big_m(v: str):
 
 def register(cli) -> None:
     group = cli.group("depth", DEPTH_HELP)
-    p = group.add_parser("hbdss", help="the HBDSS Theorem 1.7 MIP: model size, float solve, exact certificate",
-                         description="Build the H_n-conforming 2-hidden-layer MIP of HBDSS §2, solve it with a chosen "
+    p = group.add_parser("hbdss", help="the HBDSS23 Thm 1.7 MIP: model size, float solve, exact certificate",
+                         description="Build the H_n-conforming 2-hidden-layer MIP of HBDSS23 Sec. 2, solve it with a chosen "
                                      "float backend (evidence) and/or certify optimum 0 exactly (proof). "
                                      "Exit codes: 0 done, 2 bad usage, 3 time limit reached (nothing proved), "
                                      "130 interrupted.")

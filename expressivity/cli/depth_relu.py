@@ -146,14 +146,16 @@ def register(cli) -> None:
     p.add_argument("--n", type=int, help="search a certificate for MAX_N")
     p.add_argument("--k", type=int, help="pairs per side (default floor((N-1)/2))")
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="random seed of the template search (default 0)")
     p.add_argument("--out", help="write a found certificate (JSON) here")
     p.add_argument("--check", metavar="FILE", help="verify a certificate JSON file exactly instead")
     add_json_option(p)
     p.set_defaults(func=_cmd_certificate)
 
-    p = g.add_parser("bounds", help="depth upper bounds for MAX_m (log2, log3, log5) and known exact values")
-    p.add_argument("--start", type=int, default=2)
-    p.add_argument("--stop", type=int, default=16)
+    p = g.add_parser("bounds", help="depth upper bounds for MAX_m (log2, log3, log5) and known exact values",
+                     description="Hidden layers needed for max{x1..xm}: the tree bound ceil(log2 m), the BBHSY25 and "
+                                 "R+26 bounds, the best known upper bound and the exact value where it is known (exact).")
+    p.add_argument("--start", type=int, default=2, help="first m of the table (default 2)")
+    p.add_argument("--stop", type=int, default=16, help="last m of the table (default 16)")
     add_json_option(p)
     p.set_defaults(func=_cmd_bounds)

@@ -20,7 +20,8 @@ import time
 
 from ..exceptions import ComputationTooLargeError, InvalidInputError
 from ..progress import Progress
-from ._common import EXIT_FAIL, EXIT_OK, add_json_option, positive_float, print_table, text_stream, write_json
+from ._common import (EXIT_FAIL, EXIT_OK, add_json_option, positive_float, print_table, print_wrapped, text_stream,
+                      write_json)
 
 __all__ = ["register", "compute_report"]
 
@@ -43,7 +44,9 @@ def _int_range(lo: int, hi: int | None = None):
 
 
 def _add_compute_options(p: argparse.ArgumentParser, suppress: bool) -> None:
-    from ..attention.cost import DEFAULT_MAX_CLASS, DEFAULT_MAX_MEMORY, DEFAULT_MAX_SECONDS
+    from ._defaults import ATTENTION_DEFAULT_MAX_CLASS as DEFAULT_MAX_CLASS
+    from ._defaults import ATTENTION_DEFAULT_MAX_MEMORY as DEFAULT_MAX_MEMORY
+    from ._defaults import ATTENTION_DEFAULT_MAX_SECONDS as DEFAULT_MAX_SECONDS
 
     dflt = (lambda v: argparse.SUPPRESS) if suppress else (lambda v: v)
     pos = _int_range(1)
@@ -61,11 +64,11 @@ def _add_compute_options(p: argparse.ArgumentParser, suppress: bool) -> None:
     p.add_argument("--whole-resultants", action="store_true", default=dflt(False), dest="whole_resultants",
                    help="use the resultant quartics as they are instead of their torus-homogeneous components (slower)")
     p.add_argument("--random-lines", type=pos, default=dflt(None), dest="random_lines", metavar="N",
-                   help="resultant family on N >= 1 seeded random integer lines (default: C1's 12 lines for d = 3, "
+                   help="resultant family on N >= 1 seeded random integer lines (default: the ADM26 code's 12 lines for d = 3, "
                         "12 random lines otherwise)")
     p.add_argument("--families", default=dflt(None), metavar="LIST",
                    help="comma-separated family keys used for coverage (default: all applicable), e.g. "
-                        "low_rank,cross_column,context_syzygy_maximal,veronese,resultant = C1's families")
+                        "low_rank,cross_column,context_syzygy_maximal,veronese,resultant = the ADM26 families")
     p.add_argument("--max-memory", type=positive_float, default=dflt(DEFAULT_MAX_MEMORY / 2**30), dest="max_memory",
                    metavar="GIB", help="refuse instances whose estimated peak memory exceeds GIB GiB "
                                        f"(default {DEFAULT_MAX_MEMORY / 2**30:g})")
@@ -205,7 +208,7 @@ def _families_phase(shape, seed, verify, opts, prog) -> list[dict]:
 
 
 def _print_report(rep: dict, stream) -> None:
-    p = lambda *a: print(*a, file=stream)
+    p = lambda text: print_wrapped(text, stream=stream)  # noqa: E731
     p(f"lightning attention d={rep['d']} a={rep['a']} t={rep['t']} d'={rep['dprime']}: "
       f"N(d,t) = {rep['coefficients_per_entry']} coefficients per output entry, "
       f"{rep['reduced_coordinates']} reduced coordinates")
@@ -277,17 +280,17 @@ def _cmd_check_point(args: argparse.Namespace) -> int:
                 [(v.family, v.row, "yes" if v.ok else "NO", v.generators, v.failing, f"{v.max_value:.3g}", v.method)
                  for v in rep.verdicts], stream=out)
     if rep.consistent:
-        print("all families vanish: consistent with a lightning attention module "
-              "(the families are necessary conditions; see docs/lightning.md)", file=out)
+        print_wrapped("all families vanish: consistent with a lightning attention module "
+                      "(the families are necessary conditions; see docs/lightning.md)", stream=out)
     else:
-        print("failing families: " + ", ".join(rep.failing_families)
-              + (" -- proof that the point is not in the image closure" if pt.exact else ""), file=out)
+        print_wrapped("failing families: " + ", ".join(rep.failing_families)
+                      + (" -- proof that the point is not in the image closure" if pt.exact else ""), stream=out)
     write_json(args.json, rep.to_json())
     return EXIT_OK if rep.consistent else EXIT_FAIL
 
 
 def register(cli) -> None:
-    from ..attention.cost import DEFAULT_MAX_SECONDS
+    from ._defaults import ATTENTION_DEFAULT_MAX_SECONDS as DEFAULT_MAX_SECONDS
 
     p = cli.command("invariants", "lightning self-attention: invariant families, dimension, implicitisation, check-point",
                     description="Lightning self-attention Phi(X) = V X X^T A X: invariant families by degree, "

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from ..exceptions import InvalidInputError
-from ..numbers import shorten
 from ._common import EXIT_TIMEOUT, add_json_option, positive_int, print_table, write_json
 
 __all__ = ["register"]
@@ -38,6 +37,8 @@ def _parse_box(text: str | None):
     try:
         return float(text)
     except ValueError:
+        from ..numbers import shorten
+
         raise InvalidInputError(f"--box must be a positive number R (the box [-R, R]^d), got {shorten(text)}") from None
 
 
@@ -161,7 +162,7 @@ def _emit(args: argparse.Namespace, out: dict) -> None:
     if args.json:
         write_json(args.json, out)
     else:
-        print_table(["key", "value"], [(k, v) for k, v in out.items()])
+        print_table(["key", "value"], [(k, v) for k, v in out.items()], wrap=True)
 
 
 # ------------------------------------------------------------------------------------------ arrangement
@@ -192,7 +193,7 @@ def _cmd_arrangement(args: argparse.Namespace) -> int:
         write_json(args.json, out)
     else:
         shown = {**out, "characteristic_polynomial": _poly_text(res.characteristic_polynomial)}
-        print_table(["key", "value"], list(shown.items()))
+        print_table(["key", "value"], list(shown.items()), wrap=True)
     return 0
 
 
@@ -222,6 +223,8 @@ def _parse_widths(text: str) -> list[int]:
     try:
         widths = [positive_int(w) for w in parts]
     except argparse.ArgumentTypeError:
+        from ..numbers import shorten
+
         raise InvalidInputError(f"--widths must be comma-separated positive integers like 8,8, got {shorten(text)}") from None
     if not widths:
         raise InvalidInputError("--widths is empty: give hidden widths like 8,8")
@@ -270,8 +273,10 @@ def _add_count(g) -> None:
 
 
 def register(cli) -> None:
-    from ..regions.bounds import DEFAULT_MAX_BITS, DEFAULT_MAX_TERMS
-    from ..regions.limits import DEFAULT_MAX_FLATS, DEFAULT_MAX_STEPS
+    from ._defaults import REGIONS_DEFAULT_MAX_BITS as DEFAULT_MAX_BITS
+    from ._defaults import REGIONS_DEFAULT_MAX_FLATS as DEFAULT_MAX_FLATS
+    from ._defaults import REGIONS_DEFAULT_MAX_STEPS as DEFAULT_MAX_STEPS
+    from ._defaults import REGIONS_DEFAULT_MAX_TERMS as DEFAULT_MAX_TERMS
 
     g = cli.group("regions", "linear-region counting: ReLU networks, hyperplane arrangements, bounds")
     _add_count(g)

@@ -7,7 +7,7 @@ against sympy one-sided limits in the test-suite and in the claim
 ``ffn.activations.metadata_matches_sympy``.
 
 Assumptions the paper leaves open are parameters: the LeakyReLU slope ``eta`` (default 1/100,
-the value in the only third-party code found, spec §1.2) and the GELU variant (``gelu`` exact
+the value in the only third-party code found) and the GELU variant (``gelu`` exact
 ``z Φ(z)``, ``gelu_tanh`` the tanh approximation).
 """
 
@@ -242,7 +242,7 @@ def _base() -> dict[str, Activation]:
 _ACTIVATIONS = _base()
 _PARAM_RE = re.compile(r"^leaky_relu\((?P<eta>[^()]+)\)$")
 
-#: The 7-entry dictionary of spec §1.2 (source 4).
+#: The 7-entry dictionary of WWXSZ26, as reported by the most detailed secondary account.
 PAPER_DICTIONARY: tuple[str, ...] = ("id", "relu", "relu2", "leaky_relu", "gelu", "silu", "tanh")
 #: A piecewise-linear dictionary (every LA built from it is piecewise linear).
 PL_DICTIONARY: tuple[str, ...] = ("id", "relu", "leaky_relu", "hardtanh")

@@ -8,7 +8,7 @@ statement about exactly that network.  Every other number (hyperplanes, points, 
 exact: floats are refused (:func:`~expressivity.numbers.to_fraction`).
 
 * :func:`ridge_jump` -- the jump ``J_g(y)`` of the directional derivative ``∂_e g`` across the
-  hyperplane ``H = {e·x = t}`` at ``y ∈ H`` (spec §2.2 lemma).  For LA-I it is constant on H; for
+  hyperplane ``H = {e·x = t}`` at ``y ∈ H`` (ridge-jump lemma).  For LA-I it is constant on H; for
   MoA it carries the gate values ``π(y)``.
 * :func:`jump_gap_lower_bound` -- ``‖∂_n (T − g)‖_∞ ≥ ½ max_i |J_T(y_i) − J_g(y_i)|`` with
   interval-certified values.
@@ -160,7 +160,7 @@ def _parallel_scale(w: Sequence[sp.Expr], e: Sequence[sp.Expr]) -> sp.Expr | Non
 
 
 def ridge_jump(layer: FFNLayer, e: Sequence[Any], t: Any, y: Sequence[Any], *, check_generic: bool = True) -> sp.Expr:
-    """Jump of ``∂_e g`` across ``H = {e·x = t}`` at ``y`` (spec §2.2 lemma), from the parameters.
+    """Jump of ``∂_e g`` across ``H = {e·x = t}`` at ``y`` (ridge-jump lemma), from the parameters.
 
     Only neurons whose pre-activation direction is parallel to ``e`` (``w = s e``) and whose kink
     level set coincides with H contribute ``|s| |e|² [σ'](z0) × (gate or LA coefficient) ×

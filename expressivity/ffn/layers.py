@@ -1,6 +1,6 @@
 """Feed-forward layers: fixed activation, Learnable Activations (LA) and Mixture of Activations (MoA).
 
-All classes of spec §1.3-1.5 are one frozen value type, :class:`FFNLayer`, built by the
+All classes of WWXSZ26 (as reconstructed) are one frozen value type, :class:`FFNLayer`, built by the
 constructors below.  Notation (shapes ``[tokens, features]``; ``Z1 = X W1ᵀ + b1``,
 ``Z2 = X W2ᵀ + b2``, ``σ_k`` the dictionary, ``π = s(X Uᵀ + c)`` the gates)::
 
@@ -15,7 +15,7 @@ constructors below.  Notation (shapes ``[tokens, features]``; ``Z1 = X W1ᵀ + b
 Type-I uses ``W2`` as the output matrix (``d_out × m``), Type-II uses ``W3``.  LA coefficients may
 be one vector per layer (``α ∈ R^K``, the paper's reading) or one per neuron (``α ∈ R^{m×K}``,
 the superset on which the lower bounds are proved).  Gate biases ``c`` are optional; exact
-containment LA ⊆ MoA needs them (spec §1.5).
+containment LA ⊆ MoA needs them.
 
 Parameters are either all float64 or all exact (ints, Fractions, ``"p/q"`` strings or
 constant sympy expressions such as ``atanh(1/2)``); mixing the kinds raises
@@ -466,7 +466,7 @@ def la_type1(dictionary: Sequence[str], alpha, W1, W2, b1=None) -> FFNLayer:
 
 def la_type2(variant: str, dictionary: Sequence[str], W1, W2, W3, *, alpha=None, beta=None, gamma=None, b1=None,
              b2=None) -> FFNLayer:
-    """LA Type-II, ``variant`` in ``{"one", "bi", "quad"}`` (spec §1.4)."""
+    """LA Type-II, ``variant`` in ``{"one", "bi", "quad"}``."""
     return FFNLayer("II", "la", variant, tuple(dictionary), W1=W1, W2=W2, W3=W3, b1=b1, b2=b2, alpha=alpha, beta=beta,
                     gamma=gamma)
 
@@ -492,7 +492,7 @@ def moa_type2(variant: str, dictionary: Sequence[str], W1, W2, W3, U1, c1=None, 
 
 # ---------------------------------------------------------------------- overhead formulas
 def overhead(design: str, d: int, m: int, K: int = 7) -> dict[str, Any]:
-    """Parameter and FLOP overhead of an LA/MoA layer over the fixed FFN of the same type (spec §1.7).
+    """Parameter and FLOP overhead of an LA/MoA layer over the fixed FFN of the same type (WWXSZ26 Table 4 discussion).
 
     Counts are per layer and per token, bias-free projections, ``d_out = d``, gate biases
     included for MoA.  FLOPs count a multiply-add as 2.  Elementwise work: ``activation_evals``

@@ -1,4 +1,4 @@
-"""Exact nesting maps fixed → LA → MoA (spec §1.6) and the sigmoid-gate containment question.
+"""Exact nesting maps fixed → LA → MoA (WWXSZ26) and the sigmoid-gate containment question.
 
 * :func:`fixed_to_la` selects σ with a one-hot coefficient vector (``α = e_σ``; for the bi-sided
   Type-II LA also ``β = e_Id``).
@@ -363,7 +363,7 @@ def sigmoid_embedding_homogeneous(layer: FFNLayer) -> FFNLayer:
 
 @dataclass(frozen=True)
 class SigmoidContainmentEvidence:
-    """What is proved about LA ⊆ sigmoid-MoA (spec §1.6, open question)."""
+    """What is proved about LA ⊆ sigmoid-MoA (an open question)."""
 
     equal_width_obstruction: dict
     doubling_layer: FFNLayer

@@ -1,4 +1,4 @@
-"""Numerical sweeps: fit the weaker class to a witness at growing width (issue 6 item 6).
+"""Numerical sweeps: fit the weaker class to a witness at growing width (numeric).
 
 Each sweep fits a member ``g`` of the weaker class by linear least squares (random or grid
 features, outer weights and per-neuron mixing coefficients fitted; a superset of the class,

@@ -1,4 +1,4 @@
-"""Separation witnesses with exact parameters and their certificates (spec §2.2, issue 6 item 4).
+"""Separation witnesses with exact parameters and their certificates (WWXSZ26 Thms 4.1-4.2 and our extensions).
 
 =============  ================================  =================================  ==========================
 name           target                            stronger class (exact, width 1)    weaker class
@@ -177,7 +177,7 @@ def _f1(lam: Fraction) -> Witness:
         raise InvalidInputError(f"no f1 certificate for activation {act.name}")
 
     return Witness("f1", "ReLU + ReLU² (Theorem A)", "Fixed-I ⊊ LA-I", layer, "Fixed-I[σ], σ ∈ dictionary", target, xs,
-                   {}, certify, "Type-I only: f1 = ReLU(x)(x + 1) is a width-1 ReGLU with bias (spec §2.2 caveat)")
+                   {}, certify, "Type-I only: f1 = ReLU(x)(x + 1) is a width-1 ReGLU with bias, so the separation is Type-I only")
 
 
 # ---------------------------------------------------------------------- f2
@@ -309,7 +309,7 @@ def _T3(lam: Fraction) -> Witness:
                            "ridge jump across x2 = 0, x3 = 0); not a distance: no norm floor is known", enc.lo, "interval",
                            f"J across x2 = 0 is {sp.simplify(J)}; its own jump across x3 = 0 is {J2}, non-constant in y1, "
                            "while for bi/quad-LA it is constant (lemma applied twice): T3 is not representable at any "
-                           "width. A quantitative derivative-norm floor is open (spec §2.2).", enc,
+                           "width. A quantitative derivative-norm floor is open.", enc,
                            {"J": str(sp.simplify(J)), "J2": str(J2)}, kind="non_representability")
 
     return Witness("T3", f"tanh({lam}·x1)·ReLU(x2)·ReLU(x3)", "bi-LA ⊊ bi-MoA", layer, "LA-II-bi / LA-II-quad", target,

@@ -1,4 +1,4 @@
-"""The HBDSS depth MIP (Theorem 1.7): PuLP model, float solves, exact certification.
+"""The HBDSS depth MIP (HBDSS23 Thm 1.7): PuLP model, float solves, exact certification.
 
 * :mod:`.hbdss_data` -- rays, basis ``B^(1)``, matrix ``G``, nested pairs (integers only);
 * :mod:`.model` -- the PuLP model for general n, big-M derived from exact bounds, MPS/LP export;

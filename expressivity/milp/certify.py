@@ -1,4 +1,4 @@
-"""Exact certification of the HBDSS MIP by our own branch-and-bound (relu_depth.md §2.3).
+"""Exact certification of the HBDSS MIP by our own branch-and-bound (HBDSS23 Sec. 2 MIP).
 
 The statement certified is homogeneous, so the box ``|a_M| <= 1`` and the big-M play no role:
 

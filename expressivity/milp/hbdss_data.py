@@ -1,4 +1,4 @@
-"""The combinatorial data of the HBDSS depth MIP for general n (relu_depth.md §1.5-§2.1).
+"""The combinatorial data of the HBDSS23 depth MIP for general n (HBDSS23 Sec. 2, generalised).
 
 Everything here is integer: the rays ``r_S`` of the arrangement H_n, the basis ``B^(1)`` of the
 H_n-conforming functions computable with one hidden layer (``g_M`` with ``|M| <= 2``), the
@@ -29,7 +29,7 @@ def first_layer_basis(n: int) -> list[frozenset[int]]:
     """Index sets ``M`` of ``B^(1)``: ``{i}``, then ``{0, i}``, then ``{i, j}`` (``1 <= i < j <= n``).
 
     ``span{g_M : M in B^(1)}`` is the set of functions of H_n-conforming networks with one
-    hidden layer (HBDSS Lemma 2.7): a conforming first-layer neuron is
+    hidden layer (HBDSS23 Lemma 2.7): a conforming first-layer neuron is
     ``max{0, lambda (x_i - x_j)}`` with ``x_0 = 0``.
 
     Examples

@@ -1,4 +1,4 @@
-"""PuLP model of the HBDSS depth MIP (relu_depth.md §2.2) for general n, with export and sizes.
+"""PuLP model of the HBDSS23 depth MIP (HBDSS23 Sec. 2) for general n, with export and sizes.
 
 The model, for the rays ``S`` of H_n and the one-hidden-layer basis ``B^(1)``::
 
@@ -112,7 +112,7 @@ def build_hbdss_model(n: int = 4, *, big_m: object = "uniform", sense: Sense = "
     big_m : {"uniform", "per_row"} or int
         See the module docstring; ``tightened=True`` forces ``"per_row"``.
     sense : {"max", "min"}
-        Direction of ``phi``.  For even n the two are equivalent (sign flip, §2.3).
+        Direction of ``phi``.  For even n the two are equivalent (sign flip of the first layer).
     tightened : bool
         Per-row big-M plus symmetry breaking on the orbit of the rays ``e_i``.
 
@@ -166,7 +166,7 @@ def export_model(model: HBDSSModel, path: str | os.PathLike) -> Path:
 
     PuLP marks maximisation only by a ``*SENSE:Maximize`` comment line in MPS files (as the
     authors' ``mip.mps`` has no ``OBJSENSE``); readers that ignore it minimise, which for even n
-    gives the same optimum 0 (sign flip, relu_depth.md §2.3).  The file is written atomically
+    gives the same optimum 0 (sign flip of the first layer).  The file is written atomically
     (staged in a private temporary folder, then renamed into place).
     """
     p = Path(path)

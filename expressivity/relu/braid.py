@@ -1,4 +1,4 @@
-"""The arrangement H_n of HBDSS §2 (relu_depth.md §1.5-§1.6) and H_n-conforming networks.
+"""The arrangement H_n of HBDSS23 Sec. 2 (generalised to n inputs) and H_n-conforming networks.
 
 With ``x_0 := 0``, H_n consists of the hyperplanes ``x_i = x_j`` for ``0 <= i < j <= n`` in
 R^n: the braid arrangement of R^{n+1} cut by ``x_0 = 0``.  Its cells are the simplicial
@@ -10,10 +10,10 @@ pointed cones ``{x_{pi(0)} <= ... <= x_{pi(n)}}``, one per ordering of ``(0, x_1
 * Basis of the H_n-conforming functions: ``g_M(x) = max_{i in M} x_i`` for
   ``M subset [n]_0``, ``M`` not ``{}`` or ``{0}``.
 * ``phi_n(g) = sum_S (-1)^{|S|} g(r_S)`` kills every ``g_M`` except ``M = [n]_0``, on which it
-  is ``(-1)^n`` (HBDSS Lemma 2.9 for n = 4, where the value is 1).
+  is ``(-1)^n`` (HBDSS23 Lemma 2.9 for n = 4, where the value is 1).
 
 An H_n-conforming positively homogeneous function is linear on every cell, hence determined
-by its values on the rays (HBDSS Lemma 2.5).  That makes *ray propagation* an exact test:
+by its values on the rays (HBDSS23 Lemma 2.5).  That makes *ray propagation* an exact test:
 see :func:`propagate_rays`.
 """
 
@@ -137,11 +137,11 @@ class RayPropagation:
 
 
 def propagate_rays(net: ReLUNetwork) -> RayPropagation:
-    """Exact H_n-conformity test by ray propagation (relu_depth.md §4.7).
+    """Exact H_n-conformity test by ray propagation (HBDSS23 Lemmas 2.5, 2.10).
 
     The network must be exact and bias-free (positively homogeneous).  Values are pushed
     through the layers on the ``2^(n+1) - 2`` rays only; a neuron whose pre-activation has
-    strictly opposite signs on two rays of a common cell is not conforming (HBDSS Lemma 2.10,
+    strictly opposite signs on two rays of a common cell is not conforming (HBDSS23 Lemma 2.10,
     applied cell by cell).  By induction every surviving neuron is linear on each cell, so
     the ray values determine the whole function.
 
@@ -155,7 +155,7 @@ def propagate_rays(net: ReLUNetwork) -> RayPropagation:
     if not net.is_homogeneous:
         raise InvalidInputError(
             "propagate_rays needs a bias-free (positively homogeneous) network; "
-            "if the target is homogeneous, net.homogenize() keeps the function (HBDSS Prop. 2.3)"
+            "if the target is homogeneous, net.homogenize() keeps the function (HBDSS23 Prop. 2.3)"
         )
     n = net.input_dim
     sets = ray_index_sets(n)

@@ -1,6 +1,6 @@
 """Rueß et al. (R+26) certificates: MAX_n as a rational combination of symmetrised 2-layer blocks.
 
-Building block (relu_depth.md §4.3): for multisets ``A``, ``B`` of ``k`` index pairs ``(i, j)``
+Building block (R+26): for multisets ``A``, ``B`` of ``k`` index pairs ``(i, j)``
 (diagonal pairs allowed), ``Phi_{A,B}(x) = max{sum_{(i,j) in A} max(x_i, x_j),
 sum_{(i,j) in B} max(x_i, x_j)}`` -- two hidden layers.  Its symmetrisation
 ``F_{A,B}(x) = sum_{sigma in S_n} Phi_{A,B}(sigma x)`` is a symmetric function, and a
@@ -261,7 +261,7 @@ def check_certificate(cert: Certificate) -> CertificateCheck:
 
 
 def ruess_max6_certificate() -> Certificate:
-    """The explicit n = 6 certificate of R+26 (relu_depth.md §4.3), 0-based indices."""
+    """The explicit n = 6 certificate of R+26 Sec. 4, 0-based indices."""
     T = Template
     return Certificate(6, (
         (T(((0, 1), (0, 1)), ((2, 3), (2, 3))), Fraction(1, 720)),

@@ -1,16 +1,16 @@
 """H_n-conformity of networks and the GHL25 spaces V(k) of braid-conforming functions.
 
-* :func:`h_conformity` -- exact ray-propagation test (HBDSS Lemma 2.10, relu_depth.md §4.7)
+* :func:`h_conformity` -- exact ray-propagation test (HBDSS23 Lemma 2.10)
   with a readable explanation of the first violation.
 * :func:`braid_coefficients` -- coefficients ``lambda_M`` of an H_n-conforming function in the
   basis ``g_M(x) = max_{i in M} x_i`` (``x_0 = 0``), by Möbius inversion of its ray values
-  (GHL25 Prop. 2.3 in the language of relu_depth.md §1.6):
+  (GHL25 Prop. 2.3):
   with ``G(T) = -f(r_T)`` for ``{} != T != [n]_0`` and ``G({}) = G([n]_0) = 0``,
   ``lambda_M = sum_{T subset M} (-1)^{|M|-|T|} G(T)``.  (``M = {0}`` receives
   ``-sum_M lambda_M``, the coefficient of the constant-shift direction, and is dropped.)
 * :func:`in_V` -- membership in ``V(k) = span{g_M : |M| <= k}``; two hidden layers of
   conforming ReLUs give exactly V(4) (GHL25 Thm 5.2), so ``max{0,x1..x4}`` (``|M| = 5``)
-  needs more -- HBDSS Thm 1.7.
+  needs more -- HBDSS23 Thm 1.7.
 * :func:`restrict_input` -- fix one input to 0 (e.g. MAX5 -> max{0,x1..x4}).
 
 Examples
@@ -72,7 +72,7 @@ def h_conformity(net: ReLUNetwork) -> HConformity:
     if not net.is_homogeneous:
         raise InvalidInputError(
             "h_conformity is defined for bias-free (positively homogeneous) networks; "
-            "use net.homogenize() if the computed function is known to be homogeneous (HBDSS Prop. 2.3)")
+            "use net.homogenize() if the computed function is known to be homogeneous (HBDSS23 Prop. 2.3)")
     prop = propagate_rays(net)
     n = prop.n
     if not prop.conforming:

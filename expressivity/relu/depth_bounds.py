@@ -2,13 +2,13 @@
 
 Upper bounds, computed in integer arithmetic (no floating-point logarithms):
 
-* ``log2``: ``ceil(log2 m)`` -- binary tree (ABMM18, HBDSS Lemma 1.2);
+* ``log2``: ``ceil(log2 m)`` -- binary tree (ABMM18, HBDSS23 Lemma 1.2);
 * ``log3``: ``ceil(log3(m - 2)) + 1`` for m >= 4 -- Bakaev et al. (BBHSY25 Thm 1);
 * ``log5``: ``ceil(log5(m / 2)) + 1`` for m >= 3 -- Rueß et al. (R+26 Cor. 1.2).
 
 Exact values: 0 (m = 1), 1 (m = 2), 2 for 3 <= m <= 10 (lower bound: max{x1,x2,x3} is not a
-one-hidden-layer function [MB17]; upper bound R+26 Thm 1.1); open from m = 11 on, where only
-the lower bound 2 is known unconditionally (relu_depth.md §0).
+one-hidden-layer function (MB17); upper bound R+26 Thm 1.1); open from m = 11 on, where only
+the lower bound 2 is known unconditionally.
 
 Examples
 --------

@@ -1,11 +1,11 @@
 """Networks computing ``max{x_1..x_n}`` with exact rational weights.
 
 * :func:`max_tree_network` -- the binary tree of pairwise maxima, ``ceil(log2 n)`` hidden
-  layers (HBDSS Lemma 1.2, relu_depth.md §4.1).
+  layers (HBDSS23 Lemma 1.2).
 * :func:`max_log3_network` -- the 2-hidden-layer MAX5 identity of Bakaev et al. and its
   recursion (Claims 5-7), ``ceil(log3(n-2)) + 1`` hidden layers for n >= 4 (BBHSY25 Thm 1),
   with shared subterms and merged equal terms.
-* :func:`max_ruess_network` -- the 2-hidden-layer MAX6 of Rueß et al. from the §4.3
+* :func:`max_ruess_network` -- the 2-hidden-layer MAX6 of Rueß et al. from the R+26 Sec. 4
   certificate (or any :class:`~expressivity.relu.certificates.Certificate`), extended to larger
   n by recursive substitution (R+26 Thm 5.1): ``2 + ceil(log_r(n/l))`` hidden layers with
   ``r = floor(l/2)``.
@@ -129,7 +129,7 @@ def ruess_depth(n: int, l: int = 6) -> int:
 
 
 def bakaev_max5_terms(b: ExprBuilder, x: list[Lin], *, with_x5: bool = True) -> list[tuple[Fraction, list[Lin], list[Lin]]]:
-    """The nine terms of the Bakaev et al. identity (2) for ``max{x1..x5}`` (relu_depth.md §4.2).
+    """The nine terms of the Bakaev et al. identity (2) for ``max{x1..x5}`` (BBHSY25 Sec. 2).
 
     ``max{x1..x5} = 1/2 (P1 + P2 + P3 + P4 + Q - R13 - R14 - R23 - R24)``.  Each term is
     returned as ``(coefficient, one_layer_items, plain_items)`` meaning
@@ -269,7 +269,7 @@ def _cert_max(b: ExprBuilder, items: list[Lin], cert: Certificate, pairmax) -> L
 def max_ruess_network(n: int, certificate: Certificate | None = None) -> ReLUNetwork:
     """Exact bias-free network for ``max{x_1..x_n}`` from a Rueß et al. certificate.
 
-    With the default (the MAX6 certificate of relu_depth.md §4.3, re-checked exactly first):
+    With the default (the MAX6 certificate of R+26 Sec. 4, re-checked exactly first):
     two hidden layers for 3 <= n <= 6 (inputs padded by repetition), and for n > 6 the
     recursive substitution of R+26 Thm 5.1: split the inputs into ``l`` blocks and replace
     each first-layer ``max(y_p, y_q)`` by the network on the union of blocks p and q.

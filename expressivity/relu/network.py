@@ -7,8 +7,8 @@ every weight is a float64 (``kind == "float"``).  Mixing raises
 :class:`~expressivity.exceptions.NumberTypeError`; convert with :meth:`ReLUNetwork.to_float`
 or :meth:`ReLUNetwork.to_exact`.
 
-Depth is counted as papers on ReLU depth do (relu_depth.md §0): ``hidden_layers`` is the
-number of ReLU layers.  HBDSS call a net with 2 hidden layers a "3-layer NN".
+Depth is counted as papers on ReLU depth do: ``hidden_layers`` is the
+number of ReLU layers.  HBDSS23 call a net with 2 hidden layers a "3-layer NN".
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ class ReLUNetwork:
 
     @property
     def hidden_layers(self) -> int:
-        """Number of ReLU layers (the depth measure of relu_depth.md §0)."""
+        """Number of ReLU layers (the depth measure of the ReLU-depth literature)."""
         return sum(1 for layer in self.layers if layer.activation == "relu")
 
     @property
@@ -281,7 +281,7 @@ class ReLUNetwork:
         return ReLUNetwork(self.input_dim, layers)
 
     def homogenize(self) -> "ReLUNetwork":
-        """Set every bias to zero (HBDSS Prop. 2.3).
+        """Set every bias to zero (HBDSS23 Prop. 2.3).
 
         Only function-preserving when the computed function is known to be positively
         homogeneous; this method does not check that.

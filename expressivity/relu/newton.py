@@ -1,4 +1,4 @@
-"""Bias-free ReLU network -> pair of Newton polytopes (HBDSS Thm 5.2 proof, relu_depth.md §4.8).
+"""Bias-free ReLU network -> pair of Newton polytopes (as in the proof of HBDSS23 Thm 5.2).
 
 Every positively homogeneous CPWL function computed by a network is ``h_G - h_H`` with
 ``h_P(x) = max_{p in P} <p, x>`` (support functions of finite point sets).  Recursion:
@@ -100,7 +100,7 @@ def newton_pair(net: ReLUNetwork) -> tuple[list[Point], list[Point]]:
     if not net.is_homogeneous:
         raise InvalidInputError(
             "newton_pair handles bias-free (positively homogeneous) networks only; for biases append an input t = 1 "
-            "and move each bias into a weight on t (HBDSS extended Newton polyhedra)")
+            "and move each bias into a weight on t (HBDSS23 extended Newton polyhedra)")
     if net.output_dim != 1:
         raise InvalidInputError(f"newton_pair needs one output, the network has {net.output_dim}")
     n = net.input_dim

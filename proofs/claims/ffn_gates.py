@@ -1,4 +1,4 @@
-"""FFN claims on MoA gate statistics and on the ridge-jump functional (issue 6)."""
+"""FFN claims on MoA gate statistics and on the ridge-jump functional (WWXSZ26)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ..registry import Outcome, claim
 @claim(
     "ffn.gates.hill_limiting_cases",
     statement="Hill numbers of normalised gates: D_q → exp(Shannon) as q → 1 (D_q → 1/max p as q → ∞ in full mode), D_0 = support size, D_2 = Kish ESS, D_∞ = 1/max p; uniform gives K, one-hot gives 1",
-    source="Hill (1973); Rényi/Tsallis families (issue 6 item 7)",
+    source="Hill73 Hill numbers D_q (exponentials of Rényi entropies)",
     method="symbolic",
     has_full=True,
 )
@@ -65,7 +65,7 @@ def _fd_jump(layer, y, h=1e-5):
 @claim(
     "ffn.ridge_jump.matches_finite_differences",
     statement="The ridge jump J_g computed from parameters equals the jump of ∂₂g measured by finite differences (LA-I and MoA-I nets)",
-    source="spec ffn_moa.md §2.2 key lemma",
+    source="expressivity ridge-jump lemma (reconstruction of the key step of WWXSZ26 Thms 4.1-4.2)",
     method="numeric",
 )
 def _ridge(full: bool) -> Outcome:

@@ -1,4 +1,4 @@
-"""FFN (MoA/LA) claims about the activation dictionary, nesting maps and overhead (issue 6)."""
+"""FFN (MoA/LA) claims about the activation dictionary, nesting maps and overhead (WWXSZ26)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ..registry import Outcome, claim
 @claim(
     "ffn.activations.metadata_matches_sympy",
     statement="Breakpoints, σ'/σ'' jumps and piece degrees of every dictionary activation agree with the sympy polynomial pieces on either side of each breakpoint",
-    source="MoA paper dictionary (spec ffn_moa.md §1.2)",
+    source="WWXSZ26 activation dictionary, as reconstructed from the abstract and secondary accounts",
     method="symbolic",
 )
 def _metadata(full: bool) -> Outcome:
@@ -74,7 +74,7 @@ def _same(a, b) -> bool:
 @claim(
     "ffn.nesting.fixed_in_la_in_moa",
     statement="Fixed ⊆ LA ⊆ MoA(tanh gate with bias): the one-hot and artanh maps give the same function (sympy identity)",
-    source="spec ffn_moa.md §1.6; MoA paper (fixed FFNs embed in LA, LA in MoA)",
+    source="WWXSZ26 nesting fixed ⊆ LA ⊆ MoA (abstract); expressivity exact embedding maps",
     method="symbolic",
 )
 def _nesting(full: bool) -> Outcome:
@@ -110,7 +110,7 @@ def _nesting(full: bool) -> Outcome:
 @claim(
     "ffn.nesting.sigmoid_equal_width_obstruction",
     statement="Width-1 LA-I ReLU − ReLU² is not a width-1 MoA-I with any nonnegative gates (sigmoid/softmax)",
-    source="spec ffn_moa.md §1.6 (open question: sigmoid-MoA ⊇ LA?); own proof",
+    source="expressivity own proof (does sigmoid-MoA contain LA at equal width?)",
     method="exact",
 )
 def _sig_obstruction(full: bool) -> Outcome:
@@ -121,7 +121,7 @@ def _sig_obstruction(full: bool) -> Outcome:
 @claim(
     "ffn.nesting.sigmoid_width_k_embedding",
     statement="LA-I of width m over homogeneous {ReLU, ReLU²} equals a sigmoid-MoA-I of width 2m (zero gates, Vandermonde weights)",
-    source="own construction answering spec ffn_moa.md §1.6 for homogeneous dictionaries",
+    source="expressivity own construction for homogeneous dictionaries",
     method="symbolic",
 )
 def _sig_embedding(full: bool) -> Outcome:
@@ -149,7 +149,7 @@ def _sig_embedding(full: bool) -> Outcome:
 @claim(
     "ffn.overhead.parameter_formulas",
     statement="Extra parameters of LA/MoA over fixed FFNs are K, 2K, K², Kd+K, 2Kd+2K; bi-MoA adds ≈ 2K/(3m) (0.09% at d=2048, m=5461, K=7)",
-    source="spec ffn_moa.md §1.7 (MoA paper Table 4 discussion)",
+    source="WWXSZ26 Table 4 discussion (as reported by secondary accounts); expressivity parameter counts",
     method="exact",
 )
 def _overhead(full: bool) -> Outcome:

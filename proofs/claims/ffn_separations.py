@@ -1,4 +1,4 @@
-"""FFN separation claims: fixed ⊊ LA ⊊ MoA with certified gaps (issue 6, spec ffn_moa.md §2.2).
+"""FFN separation claims: fixed ⊊ LA ⊊ MoA with certified gaps (WWXSZ26 Thms 4.1-4.2 and extensions).
 
 Gaps are proved lower bounds: exact rationals (method ``exact``), or interval enclosures (mpmath.iv
 with outward rounding, exact rational ends; method ``interval``) of transcendental quantities such
@@ -54,7 +54,7 @@ def _rep(w) -> str | None:
 @claim(
     "ffn.fixed_vs_la.type1_f1",
     statement="f1 = ReLU + ReLU² is a width-1 LA-I; every fixed Type-I net is ≥ 1/2 (σ ∈ C¹), ≥ 1/(m+1) (ReLU/LeakyReLU/hardtanh, width m), ≥ 3/2 (Id) away in ‖·'‖_∞",
-    source="MoA paper Theorem 4.1 (via spec ffn_moa.md §2.2 Theorem A)",
+    source="WWXSZ26 Thm 4.1",
     method="exact",
     has_full=True,
 )
@@ -97,7 +97,7 @@ def _f1(full: bool) -> Outcome:
 @claim(
     "ffn.fixed_vs_la.type2_f2",
     statement="f2 = ReLU + tanh is a width-1 one-sided LA-II; fixed Type-II nets are ≥ 1/2 away (analytic σ) and ≥ c/(m+1) away in a higher derivative norm (piecewise-polynomial σ)",
-    source="spec ffn_moa.md §2.2 (Type-II caveat and witness f2) [R]",
+    source="expressivity Type-II witness f2 (own reconstruction of the WWXSZ26 Type-II separation)",
     method="interval",
 )
 def _f2(full: bool) -> Outcome:
@@ -130,7 +130,7 @@ def _f2(full: bool) -> Outcome:
 @claim(
     "ffn.la_vs_moa.type1_t",
     statement="T_λ = tanh(λx1)·ReLU(x2) is a width-1 MoA-I (tanh gate); every LA-I net of any width has ‖∂₂(T_λ − g)‖_∞ ≥ ½ tanh(λ)",
-    source="MoA paper Theorem 4.2 (via spec ffn_moa.md §2.2 Theorem B)",
+    source="WWXSZ26 Thm 4.2",
     method="interval",
     has_full=True,
 )
@@ -169,7 +169,7 @@ def _T(full: bool) -> Outcome:
 @claim(
     "ffn.la_vs_moa.sigmoid_t",
     statement="With the deployed sigmoid gate, a width-1 MoA-I is ≥ ¼ tanh(λ/2) away from every LA-I net in ‖∂₂·‖_∞",
-    source="spec ffn_moa.md §2.2 Theorem B.3 [R]",
+    source="expressivity sigmoid-gate variant of WWXSZ26 Thm 4.2 (own proof)",
     method="interval",
 )
 def _T_sig(full: bool) -> Outcome:
@@ -190,7 +190,7 @@ def _T_sig(full: bool) -> Outcome:
 @claim(
     "ffn.la_vs_moa.one_sided_type2",
     statement="T_λ is a width-1 one-sided MoA-II; one-sided LA-II nets are ≥ ½ E_λ away, E_λ (certified) = 0.00925, 0.05462, 0.19912, 0.47884, 0.65696 at λ = 1/2, 1, 2, 5, 10",
-    source="spec ffn_moa.md §2.2 (Type-II extensions, E_λ table) [R]",
+    source="expressivity one-sided Type-II extension of WWXSZ26 Thm 4.2 with certified E_λ (own proof)",
     method="interval",
     has_full=True,
 )
@@ -219,7 +219,7 @@ def _T_one(full: bool) -> Outcome:
 @claim(
     "ffn.la_vs_moa.bisided_t3",
     statement="T3 = tanh(λx1)ReLU(x2)ReLU(x3) is a width-1 bi-MoA and no bi-/quad-LA of any width: its second-order ridge jump tanh(λx1) is non-constant",
-    source="spec ffn_moa.md §2.2 (bi-sided extension) [R]; no norm floor (open)",
+    source="expressivity bi-sided extension of WWXSZ26 Thm 4.2 (own proof, a norm floor is open)",
     method="interval",
 )
 def _T3(full: bool) -> Outcome:
@@ -247,7 +247,7 @@ def _T3(full: bool) -> Outcome:
 @claim(
     "ffn.pl.moa_curvature",
     statement="hardtanh(x1)·ReLU(x2) is a width-1 MoA-I over a PL dictionary with a PL gate; PL LA-I nets are ≥ 1/2 away in ‖∂₂·‖_∞ (any width) and ≥ 1/(8(3m+1)²) in sup norm (width m)",
-    source="issue 6 (piecewise-linear witnesses); own proof by ridge jumps and breakpoint counting",
+    source="expressivity piecewise-linear witness, own proof by ridge jumps and breakpoint counting",
     method="exact",
 )
 def _pl(full: bool) -> Outcome:
@@ -275,7 +275,7 @@ def _pl(full: bool) -> Outcome:
 @claim(
     "ffn.poly.cubic_degree",
     statement="x1·x2² is a width-1 MoA-I over {Id, x²} (hardtanh gate, linear on [−1,1]); every LA-I over {Id, x²} of any width is ≥ 1/2 away in sup norm",
-    source="issue 6 (polynomial witnesses); degree certificate by an annihilating difference functional",
+    source="expressivity polynomial witness, degree certificate by an annihilating difference functional",
     method="exact",
 )
 def _cubic(full: bool) -> Outcome:
@@ -293,7 +293,7 @@ def _cubic(full: bool) -> Outcome:
 @claim(
     "ffn.poly.rank_width1",
     statement="x1·x2 is a width-1 MoA-I over {Id, x²}; LA-I over {Id, x²} of width 1 is ≥ 1/4 away (sup norm), width 2 represents it exactly",
-    source="issue 6 (polynomial witnesses, rank certificate)",
+    source="expressivity polynomial witness, rank certificate",
     method="exact",
 )
 def _rank(full: bool) -> Outcome:
@@ -313,7 +313,7 @@ def _rank(full: bool) -> Outcome:
     "ffn.sweep.l2_shrinks_floor_stays",
     statement="Least-squares LA-I fits of T_2 get L² error → 0 with width, while the sampled ‖∂₂(T − g)‖_∞ of every fit "
               "stays above both the certified gap of that fit and the class floor ½ tanh 2",
-    source="spec ffn_moa.md §2.3 (numerical check)",
+    source="expressivity numerical check of WWXSZ26 Thm 4.2",
     method="numeric",
     has_full=True,
 )

@@ -1,8 +1,9 @@
 """Claims on lightning self-attention: coefficients, dimension, invariant families, implicitisation.
 
-Sources: [P1] Alexandr, Duan, Montufar, *Algebraic Invariants of Lightning Self-Attention*
-(arXiv:2604.15632) and its Macaulay2 code [C1]; [P2] Henry, Marchetti, Kohn, *Geometry of
-Lightning Self-Attention* (ICLR 2025); numbers of spec lightning.md §5 (Macaulay2 runs).
+Sources (keys of docs/references.bib): ADM26, Alexandr, Duan, Montúfar, *Algebraic Invariants of
+Lightning Self-Attention*, and the authors' Macaulay2 code; HMK25, Henry, Marchetti, Kohn,
+*Geometry of Lightning Self-Attention* (ICLR 2025); generator counts from the toolkit's own
+Macaulay2 runs (key ``expressivity``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..registry import Outcome, claim
     "lightning.coefficients.closed_form",
     statement="Every scaled coefficient of V X X^T A X equals the closed-form cross tensor Sym_12(v(x)A) "
               "or pure tensor Sym_3(v(x)sym A), and one output entry has N(d,t) = (t-1)d^2(d+1)/2 + C(d+2,3) coefficients",
-    source="P1 §1 / spec lightning.md §1.2",
+    source="ADM26 Sec. 1 (the lightning self-attention model); expressivity closed-form coefficient tensors",
     method="symbolic",
     has_full=True,
 )
@@ -43,7 +44,7 @@ def _closed_form(full: bool) -> Outcome:
 @claim(
     "lightning.dimension.t_ge_2",
     statement="For t >= 2 the neuromanifold has dimension d d' + a(2d - a) - 1 and generic fibre dimension a^2 + 1",
-    source="P2 Thm 3.2 / Cor 3.3 (as paraphrased in the reviews); spec lightning.md §2",
+    source="HMK25 Thm 3.2, Cor. 3.3 (as stated in the published reviews)",
     method="exact",
     has_full=True,
 )
@@ -66,7 +67,7 @@ def _dim(full: bool) -> Outcome:
 @claim(
     "lightning.dimension.t_eq_1",
     statement="For t = 1 the neuromanifold has dimension d d' + r d - r(r-1)/2 - 1 with r = min(2a, d)",
-    source="spec lightning.md §2 [D, V] (not in P2)",
+    source="expressivity derived and verified (the t = 1 case is not stated in HMK25)",
     method="exact",
     has_full=True,
 )
@@ -127,7 +128,7 @@ for _key, (_q, _f) in _FAMILY_CASES.items():
     "lightning.ideal.d3_generators",
     statement="(d,t)=(3,2): minimal generators a=1: 10/45/10 in degrees 1/2/3; a=2: 10 linear, 30 cubics, 90 quartics; "
               "a=3: 10/20/90 in degrees 1/3/4; the families generate the ideal in degrees <= 4",
-    source="spec lightning.md §5 (Macaulay2 elimination of C1's parametrisation)",
+    source="expressivity Macaulay2 elimination of the parametrisation in the ADM26 code",
     method="exact",
     has_full=True,
 )
@@ -152,9 +153,9 @@ def _ideal_d3(full: bool) -> Outcome:
 
 @claim(
     "lightning.ideal.d4_degree3",
-    statement="(d,t)=(4,2), a in {3,4}: dim I_3 = 400 in the cross coordinates; C1's families span only 200 of them, "
-              "adding the sub-maximal context syzygies gives all 400; for a = 2 C1's cubic families give all 680",
-    source="spec lightning.md §3.4, §3.8 [D, V]",
+    statement="(d,t)=(4,2), a in {3,4}: dim I_3 = 400 in the cross coordinates; the ADM26 families span only 200 of them, "
+              "adding the sub-maximal context syzygies gives all 400; for a = 2 the ADM26 cubic families give all 680",
+    source="expressivity derived and verified (sub-maximal context syzygies); ADM26 invariant families (authors' Macaulay2 code)",
     method="exact",
     has_full=True,
 )
@@ -170,5 +171,5 @@ def _ideal_d4(full: bool) -> Outcome:
     ok = (data[2] == {"dim_I3": 680, "span_C1": 680, "all_families_complete": True}
           and data[3] == {"dim_I3": 400, "span_C1": 200, "all_families_complete": True}
           and (not full or data[4] == data[3]))
-    return Outcome(ok, "; ".join(f"a={a}: dim I_3 {v['dim_I3']}, C1 families {v['span_C1']}, all families complete "
+    return Outcome(ok, "; ".join(f"a={a}: dim I_3 {v['dim_I3']}, ADM26 families {v['span_C1']}, all families complete "
                                  f"{v['all_families_complete']}" for a, v in data.items()), data)

@@ -1,4 +1,4 @@
-"""Claims of the HBDSS depth MIP (Theorem 1.7, relu_depth.md §2), certified exactly."""
+"""Claims of the HBDSS23 depth MIP (HBDSS23 Thm 1.7, Sec. 2), certified exactly."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def _ray(S):
 @claim(
     "milp.hbdss.max5_not_hconforming_2layer",
     statement="No H-conforming ReLU network with 2 hidden layers computes max{0,x1,x2,x3,x4}: the HBDSS MIP optimum is exactly 0",
-    source="HBDSS Theorem 1.7, Prop. 2.11 (arXiv 2105.14835 v5 §2)",
+    source="HBDSS23 Thm 1.7, Prop. 2.11 (arXiv v5, Sec. 2)",
     method="exact",
 )
 def _max5(full: bool) -> Outcome:
@@ -52,7 +52,7 @@ def _max5(full: bool) -> Outcome:
     s = cert.max
     ok = rep.optimum_zero and rep.phi_of_max == 1 and cert.optimum_zero
     return Outcome(ok, f"certificate ({s.nodes} nodes, {s.leaves} exact Farkas leaves, orbital branching; min by the sign flip) "
-                       f"verified by proofs.certificate_check with Fractions; {cert.seconds:.2f} s vs ~153 h with PPL. {rep.conclusion}",
+                       f"verified by proofs.certificate_check with Fractions; {cert.seconds:.2f} s vs ~153 h with PPL reported in HBDSS23. {rep.conclusion}",
                    {"nodes": s.nodes, "leaves": s.leaves, "orbital_nodes": s.orbital_nodes, "lp_solves": s.lp_solves,
                     "exact_fallbacks": s.exact_fallbacks, "seconds": round(cert.seconds, 3), "max_phi": rep.max_phi,
                     "min_phi": rep.min_phi})
@@ -61,7 +61,7 @@ def _max5(full: bool) -> Outcome:
 @claim(
     "milp.hbdss.model_size_n4",
     statement="The n = 4 MIP has 74 columns (30 binary), 390 rows (y >= 0 as bounds) and 2658 nonzeros, as the authors' mip.mps",
-    source="HBDSS §2; github.com/ChristophHertrich/relu-mip-depth-bound mip.mps @41437b48",
+    source="HBDSS23 Sec. 2 and the authors' mip.mps (github.com/ChristophHertrich/relu-mip-depth-bound @41437b48)",
     method="exact",
 )
 def _size(full: bool) -> Outcome:
@@ -79,7 +79,7 @@ def _size(full: bool) -> Outcome:
 @claim(
     "milp.hbdss.n3_optimum_positive",
     statement="For n = 3 the generalised HBDSS MIP has a positive optimum (exact witness), as max{0,x1,x2,x3} has an H_3-conforming 2-hidden-layer net",
-    source="HBDSS §2 generalised (relu_depth.md §1.6); HBDSS Lemma 1.2",
+    source="expressivity generalisation of the HBDSS23 Sec. 2 MIP to n inputs; HBDSS23 Lemma 1.2",
     method="exact",
 )
 def _n3(full: bool) -> Outcome:
@@ -101,7 +101,7 @@ def _n3(full: bool) -> Outcome:
 @claim(
     "milp.hbdss.n5_optimum_zero",
     statement="For n = 5 the generalised HBDSS MIP has optimum 0 in both directions (phi_5 vanishes on H_5-conforming 2-hidden-layer functions)",
-    source="HBDSS §2 generalised (relu_depth.md §1.6); consistent with GHL25 Thm 5.2",
+    source="expressivity generalisation of the HBDSS23 Sec. 2 MIP to n inputs; GHL25 Thm 5.2 (consistent)",
     method="exact",
     has_full=True,
 )

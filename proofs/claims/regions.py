@@ -34,7 +34,7 @@ def _random_net(d: int, widths, seed: int) -> ReLUNetwork:
     "regions.arrangement.closed_forms",
     statement="Zaslavsky's count from the intersection poset gives sum_{i<=d} C(n,i) regions and C(n-1,d) bounded ones "
               "in general position, 2 sum_{k<d} C(n-1,k) for generic central arrangements, and n! for the braid arrangement",
-    source="Zaslavsky 1975; Stanley, Intro. to Hyperplane Arrangements Thm 2.5 and Sec. 1.3; Cover 1965",
+    source="Zaslavsky75 face-count formulas; Stanley07 Thm 2.5 and Sec. 1.3; Cover65 function-counting theorem",
     method="exact",
     has_full=True,
 )
@@ -61,7 +61,7 @@ def _closed_forms(full: bool) -> Outcome:
     "regions.enumerator.equals_zaslavsky",
     statement="For one-hidden-layer ReLU nets with random Gaussian weights, the number of activation regions of R^d found by "
               "adjacency traversal equals Zaslavsky's exact count of the arrangement of the neurons' hyperplanes",
-    source="Zaslavsky 1975 / Serra et al. 2018 Sec. 3 (one layer = hyperplane arrangement)",
+    source="Zaslavsky75 region count; STR18 Sec. 3 (one layer = hyperplane arrangement)",
     method="exact",
     has_full=True,
 )
@@ -98,7 +98,7 @@ def _float_exact(v: float):
     "regions.methods_agree",
     statement="On small random deep nets the traversal (qhull and LP facets), the LP-free planar subdivision and the MILP "
               "counters (PuLP no-good loop, SCIP counting) find the same activation regions in [-1,1]^2",
-    source="Serra et al. 2018 Sec. 5 (MILP counting); planar subdivision as in regioncam/SplineCam",
+    source="STR18 Sec. 5 (MILP counting); HBBB23 planar subdivision (as in SplineCam and the regioncam package)",
     method="numeric",
     has_full=True,
 )
@@ -127,7 +127,7 @@ def _methods(full: bool) -> Outcome:
     "regions.bounds.sanity",
     statement="Serra et al.'s Thm 1 bound equals Zaslavsky's count sum_{j<=n0} C(n1, j) for one layer and "
               "prod(n_l+1) for 1-D input, and Serra <= Montufar 2017 <= 2^N",
-    source="Serra, Tjandraatmadja, Ramalingam ICML 2018 Thm 1; Montufar 2017",
+    source="STR18 Thm 1; Montufar17 product bound",
     method="exact",
 )
 def _bounds(full: bool) -> Outcome:
@@ -155,7 +155,7 @@ def _bounds(full: bool) -> Outcome:
     "regions.bounds.measured_below_serra",
     statement="Whole-space region counts of small random nets, found by the floating-point traversal, "
               "stay below Serra et al.'s Thm 1 upper bound",
-    source="Serra, Tjandraatmadja, Ramalingam ICML 2018 Thm 1",
+    source="STR18 Thm 1",
     method="numeric",
 )
 def _bounds_measured(full: bool) -> Outcome:

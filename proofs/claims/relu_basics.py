@@ -14,13 +14,13 @@ from ..registry import Outcome, claim
 @claim(
     "relu.max_tree.log2_hidden_layers",
     statement="The binary-tree network computes max{x1..xn} exactly with ceil(log2 n) hidden layers",
-    source="HBDSS Lemma 1.2; Arora et al. 2018",
+    source="HBDSS23 Lemma 1.2; ABMM18 Thm 2.1",
     method="exact",
     has_full=True,
 )
 def _max_tree(full: bool) -> Outcome:
     # The tree is H_n-conforming; ray propagation proves equality on all of R^n
-    # (HBDSS Lemma 2.5: a conforming function is determined by its ray values).
+    # (HBDSS23 Lemma 2.5: a conforming function is determined by its ray values).
     ns = range(1, 11 if full else 9)
     rows = {}
     for n in ns:
@@ -42,7 +42,7 @@ def _max_tree(full: bool) -> Outcome:
 @claim(
     "relu.braid.phi_separates_max5",
     statement="phi(max{0,x1..x4}) = 1 and phi vanishes on the other 29 basis functions g_M",
-    source="HBDSS Lemma 2.9 (arXiv v5 §2)",
+    source="HBDSS23 Lemma 2.9",
     method="exact",
 )
 def _phi4(full: bool) -> Outcome:
@@ -60,7 +60,7 @@ def _phi4(full: bool) -> Outcome:
 @claim(
     "relu.braid.dimension_and_phi_general_n",
     statement="The g_M on the 2^(n+1)-2 rays of H_n have full rank, and phi_n(max{0,x1..xn}) = (-1)^n",
-    source="HBDSS Lemmas 2.5, 2.6, 2.9 (generalised, relu_depth.md §1.6)",
+    source="HBDSS23 Lemmas 2.5, 2.6, 2.9, generalised to n inputs",
     method="exact",
     has_full=True,
 )

@@ -18,7 +18,7 @@ from ..registry import Outcome, claim
 @claim(
     "relu.max5.bakaev_two_hidden_layers",
     statement="max{x1..x5} is computed by a ReLU net with 2 hidden layers (identity (2) of Bakaev et al.)",
-    source="BBHSY25 Prop. 3 / identity (2)",
+    source="BBHSY25 Prop. 3, identity (2)",
     method="exact",
 )
 def _bakaev(full: bool) -> Outcome:
@@ -32,7 +32,7 @@ def _bakaev(full: bool) -> Outcome:
 @claim(
     "relu.max5.bakaev_not_h_conforming",
     statement="The 2-hidden-layer MAX5 net is not H-conforming, also after fixing x5 = 0 (as Thm 1.7 forces)",
-    source="HBDSS Thm 1.7; BBHSY25 §2",
+    source="HBDSS23 Thm 1.7; BBHSY25 Sec. 2",
     method="exact",
 )
 def _bakaev_nonconf(full: bool) -> Outcome:
@@ -66,7 +66,7 @@ def _log3(full: bool) -> Outcome:
 @claim(
     "relu.max6.ruess_certificate",
     statement="max{x1..x6} = F1/720 + F2/360 - F3/1440 - F4/360 (symmetrised 2-layer blocks), so MAX6 has 2 hidden layers",
-    source="R+26 §4 (explicit n = 6 certificate)",
+    source="R+26 Sec. 4 (explicit n = 6 certificate)",
     method="exact",
 )
 def _ruess6(full: bool) -> Outcome:
@@ -99,7 +99,7 @@ def _search(full: bool) -> Outcome:
 @claim(
     "relu.braid.v4_excludes_max0",
     statement="max{0,x1..x4} has Möbius coefficient 1 on g_{[4]_0}: it is not in V(4), the span of 2-layer conforming nets",
-    source="GHL25 Prop. 2.3, Thm 5.2; HBDSS Lemma 2.9",
+    source="GHL25 Prop. 2.3, Thm 5.2; HBDSS23 Lemma 2.9",
     method="exact",
 )
 def _v4(full: bool) -> Outcome:
@@ -112,7 +112,7 @@ def _v4(full: bool) -> Outcome:
 @claim(
     "relu.depth.bound_table",
     statement="MAX_m depth bounds log2/log3/log5: m=5 -> 3/2/2, m=10 -> 4/3/2, m=11 -> 4/3/3, m=29 -> 5/4/3",
-    source="ABMM18; BBHSY25 Thm 1; R+26 Cor. 1.2",
+    source="ABMM18 Thm 2.1; BBHSY25 Thm 1; R+26 Cor. 1.2",
     method="exact",
 )
 def _bounds(full: bool) -> Outcome:

@@ -59,6 +59,7 @@ def files(tmp_path_factory) -> dict[str, Path]:
 JSON_CASES: dict[str, list[str]] = {
     "verify": ["verify", "relu.max5", "relu.braid"],
     "list": ["list", "relu"],
+    "cite": ["cite", "relu.braid"],
     "depth hbdss": ["depth", "hbdss", "--n", "2", "--exact"],
     "depth check-certificate": ["depth", "check-certificate", "{cert}"],
     "depth max": ["depth", "max", "--n", "3"],

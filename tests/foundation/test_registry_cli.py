@@ -132,3 +132,31 @@ def test_interval_is_a_method_and_interval_claims_say_so():
                 "ffn.la_vs_moa.one_sided_type2"):
         assert methods[cid] == "interval", cid
     assert {c.method for c in all_claims()} <= set(METHODS)
+
+
+def test_verify_latex_writes_a_booktabs_table(tmp_path, capsys):
+    tex = tmp_path / "claims.tex"
+    assert main(["verify", "relu.braid.phi_separates_max5", "-q", "--latex", str(tex)]) == 0
+    text = tex.read_text(encoding="utf-8")
+    assert "\\toprule" in text and "\\bottomrule" in text and text.rstrip().endswith("\\end{table}")
+    assert "phi\\_separates\\_max5" in text and "verified" in text
+    assert "LaTeX table" in capsys.readouterr().out
+    assert [p.name for p in tmp_path.iterdir()] == ["claims.tex"]  # written atomically, nothing left over
+
+
+def test_verify_latex_path_is_checked_before_the_work(tmp_path, capsys):
+    assert main(["verify", "relu.braid", "-q", "--latex", str(tmp_path / "missing" / "t.tex")]) == 2
+    captured = capsys.readouterr()
+    assert "--latex" in captured.err and "verifying" not in captured.out
+    assert main(["verify", "relu.braid", "-q", "--latex", "-"]) == 2
+
+
+def test_figures_formats_repeatable_or_comma_list(tmp_path, capsys):
+    assert main(["figures", "relu_depth_bounds", "--out", str(tmp_path), "--format", "pdf", "--format", "svg"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["relu_depth_bounds.pdf", "relu_depth_bounds.svg"]
+    assert (tmp_path / "relu_depth_bounds.pdf").read_bytes()[:5] == b"%PDF-"
+    other = tmp_path / "png"
+    assert main(["figures", "relu_depth_bounds", "--out", str(other), "--format", "png,png"]) == 0
+    assert [p.name for p in other.iterdir()] == ["relu_depth_bounds.png"]
+    assert main(["figures", "relu_depth_bounds", "--out", str(tmp_path / "bad"), "--format", "jpg"]) == 2
+    assert "unknown figure format" in capsys.readouterr().err and not (tmp_path / "bad").exists()
