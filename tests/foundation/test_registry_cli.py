@@ -138,8 +138,8 @@ def test_verify_latex_writes_a_booktabs_table(tmp_path, capsys):
     tex = tmp_path / "claims.tex"
     assert main(["verify", "relu.braid.phi_separates_max5", "-q", "--latex", str(tex)]) == 0
     text = tex.read_text(encoding="utf-8")
-    assert "\\toprule" in text and "\\bottomrule" in text and text.rstrip().endswith("\\end{table}")
-    assert "phi\\_separates\\_max5" in text and "verified" in text
+    assert "\\toprule" in text and "\\bottomrule" in text and "\\end{longtable}" in text
+    assert "phi\\_\\allowbreak separates\\_\\allowbreak max5" in text and "verified" in text
     assert "LaTeX table" in capsys.readouterr().out
     assert [p.name for p in tmp_path.iterdir()] == ["claims.tex"]  # written atomically, nothing left over
 
