@@ -16,13 +16,13 @@
 # `docs/ffn.md`; keys refer to `docs/references.bib`.  Every cell asserts what it shows.
 
 # %%
-import io
 from fractions import Fraction
 
 import numpy as np
 import sympy as sp
 from matplotlib.figure import Figure
 
+from expressivity.display import display, in_notebook, show_figure, show_table, widgets
 from expressivity.ffn import (
     PAPER_DICTIONARY,
     fixed_to_moa,
@@ -37,36 +37,7 @@ from expressivity.ffn.gate_stats import effective_activations
 from expressivity.ffn.gates import GateRepresentationError
 from expressivity.ffn.nesting import sigmoid_containment_evidence
 
-try:  # inline output in Jupyter; a plain `python` run prints tables and draws figures off-screen
-    from IPython import get_ipython
-    from IPython.display import Image, Markdown, display
-    IN_NOTEBOOK = getattr(get_ipython(), "kernel", None) is not None
-except ImportError:
-    IN_NOTEBOOK = False
-try:
-    import ipywidgets as widgets
-except ImportError:
-    widgets = None
-
-
-def show_table(header, rows):
-    """A Markdown table in a notebook, plain text as a script."""
-    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
-    if IN_NOTEBOOK:
-        lines = ["| " + " | ".join(r) + " |" for r in cells]
-        display(Markdown("\n".join(lines[:1] + ["|" + "---|" * len(header)] + lines[1:])))
-    else:
-        widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-        print("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells))
-
-
-def show_figure(fig):
-    """Render ``fig`` to PNG in memory (checks it draws); shown inline in a notebook, never written to disk."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-    if IN_NOTEBOOK:
-        display(Image(buf.getvalue()))
-    return len(buf.getvalue())
+IN_NOTEBOOK = in_notebook()  # tables as Markdown and figures inline in Jupyter; text as a script
 
 # %% [markdown]
 # ## Nesting: a SwiGLU is an LA and an MoA layer

@@ -24,11 +24,11 @@
 # except max{0,x1..x4}, where it is 1.
 
 # %%
-import io
 from fractions import Fraction
 
 from matplotlib.figure import Figure
 
+from expressivity.display import display, in_notebook, show_figure, show_table, widgets
 from expressivity.milp import (
     build_hbdss_model,
     certify_direction,
@@ -38,36 +38,7 @@ from expressivity.milp import (
 )
 from proofs.certificate_check import check_certificate
 
-try:  # inline output in Jupyter; a plain `python` run prints tables and draws figures off-screen
-    from IPython import get_ipython
-    from IPython.display import Image, Markdown, display
-    IN_NOTEBOOK = getattr(get_ipython(), "kernel", None) is not None
-except ImportError:
-    IN_NOTEBOOK = False
-try:
-    import ipywidgets as widgets
-except ImportError:
-    widgets = None
-
-
-def show_table(header, rows):
-    """A Markdown table in a notebook, plain text as a script."""
-    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
-    if IN_NOTEBOOK:
-        lines = ["| " + " | ".join(r) + " |" for r in cells]
-        display(Markdown("\n".join(lines[:1] + ["|" + "---|" * len(header)] + lines[1:])))
-    else:
-        widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-        print("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells))
-
-
-def show_figure(fig):
-    """Render ``fig`` to PNG in memory (checks it draws); shown inline in a notebook, never written to disk."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-    if IN_NOTEBOOK:
-        display(Image(buf.getvalue()))
-    return len(buf.getvalue())
+IN_NOTEBOOK = in_notebook()  # tables as Markdown and figures inline in Jupyter; text as a script
 
 
 # %%
