@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from matplotlib.figure import Figure
 
-from expressivity.ffn.chebyshev import SPEC_E_LAMBDA, chebyshev_affine_floor
+from expressivity.ffn.chebyshev import REFERENCE_E_LAMBDA, chebyshev_affine_floor
 from expressivity.ffn.intervals import float_down, float_up, tanh_enclosure
 from expressivity.numbers import to_fraction
 
@@ -38,7 +38,7 @@ def make() -> Figure:
     lam = [r["lambda"] for r in data["rows"]]
     ax.plot(lam, [r["half_tanh_lo"] for r in data["rows"]], label="LA-I: ½ tanh λ (interval)")
     ax.plot(lam, [r["half_E_lo"] for r in data["rows"]], "--", label="one-sided LA-II: ½ E$_λ$ (interval)")
-    ax.plot([float(k) for k in SPEC_E_LAMBDA], [v / 2 for v in SPEC_E_LAMBDA.values()], "kx", ms=5,
+    ax.plot([float(k) for k in REFERENCE_E_LAMBDA], [v / 2 for v in REFERENCE_E_LAMBDA.values()], "kx", ms=5,
             label="½ E$_λ$ by a float LP on 20 001 points\n(5 digits; an independent check)")
     ax.set_xlabel("λ")
     ax.set_ylabel("lower bound on ‖∂$_2$(T$_λ$ − g)‖$_∞$")

@@ -29,10 +29,10 @@ from ..exceptions import CertificateError, InvalidInputError, SolverFailedError
 from ..numbers import float_to_fraction, to_fraction
 from .intervals import Enclosure, enclose, float_down, float_up, interval_precision, iv_of, iv_tanh
 
-__all__ = ["ChebyshevFloor", "chebyshev_affine_lp", "chebyshev_affine_floor", "SPEC_E_LAMBDA"]
+__all__ = ["ChebyshevFloor", "chebyshev_affine_lp", "chebyshev_affine_floor", "REFERENCE_E_LAMBDA"]
 
 #: E_λ from an independent LP on 20,001 grid points (5 significant digits) -- a reference table.
-SPEC_E_LAMBDA = {Fraction(1, 2): 0.00925, Fraction(1): 0.05462, Fraction(2): 0.19912, Fraction(5): 0.47884,
+REFERENCE_E_LAMBDA = {Fraction(1, 2): 0.00925, Fraction(1): 0.05462, Fraction(2): 0.19912, Fraction(5): 0.47884,
                  Fraction(10): 0.65696}
 
 

@@ -16,7 +16,7 @@ import sympy as sp
 
 from expressivity.exceptions import DegenerateInputError
 from expressivity.ffn.certificates import f1_derivative_gap, ridge_jump
-from expressivity.ffn.chebyshev import SPEC_E_LAMBDA, chebyshev_affine_floor
+from expressivity.ffn.chebyshev import REFERENCE_E_LAMBDA, chebyshev_affine_floor
 from expressivity.ffn.intervals import Enclosure
 from expressivity.ffn.layers import fixed_type1, la_type1, la_type2
 from expressivity.ffn.sweeps import la1_jump_exact, sweep
@@ -200,7 +200,7 @@ def _T_one(full: bool) -> Outcome:
     if bad:
         return Outcome(False, bad)
     data = {}
-    for lam, published in SPEC_E_LAMBDA.items():
+    for lam, published in REFERENCE_E_LAMBDA.items():
         c = chebyshev_affine_floor(lam, 20001 if full else 4001)
         lo, hi = float(c.enclosure.lo), float(c.enclosure.hi)
         data[str(lam)] = [lo, hi]

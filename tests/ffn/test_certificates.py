@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from expressivity.exceptions import DegenerateInputError, InvalidInputError, ShapeError
 from expressivity.ffn.certificates import (DifferenceFunctional, counting_floor, f1_derivative_gap, pl_breakpoints_1d,
                                            quadratic_rank_floor, ridge_jump, segment_breakpoints, sympy_jump)
-from expressivity.ffn.chebyshev import SPEC_E_LAMBDA, chebyshev_affine_floor, chebyshev_affine_lp
+from expressivity.ffn.chebyshev import REFERENCE_E_LAMBDA, chebyshev_affine_floor, chebyshev_affine_lp
 from expressivity.ffn.intervals import enclose_sympy, sigmoid_enclosure, tanh_enclosure
 from expressivity.ffn.layers import fixed_type1, input_symbols, la_type1, la_type2, moa_type1, moa_type2
 from expressivity.ffn.sweeps import la1_jump_exact
@@ -137,7 +137,7 @@ def test_chebyshev_against_published_table_and_equioscillation_roots(lam):
     c = chebyshev_affine_floor(lam, 4001)
     lo, hi = float(c.enclosure.lo), float(c.enclosure.hi)
     assert hi - lo < 1e-6
-    assert abs(lo - SPEC_E_LAMBDA[lam]) < 6e-6
+    assert abs(lo - REFERENCE_E_LAMBDA[lam]) < 6e-6
     # second algorithm: solve the equioscillation system with mpmath
     L = mpmath.mpf(lam.numerator) / lam.denominator
     f = lambda q, t: [L * (1 - mpmath.tanh(L * t) ** 2) - q,  # noqa: E731
