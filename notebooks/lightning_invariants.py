@@ -109,7 +109,7 @@ def generator_figure(data):
         ax.set_xlabel("degree k")
         ax.set_title(f"a = {a}", fontsize=9)
     np.atleast_1d(axes)[0].set_ylabel("minimal generators")
-    fig.suptitle("lightning attention, d = 3, t = 2: minimal generators by degree (exact mod p)", fontsize=9)
+    fig.suptitle("lightning attention, d = 3, t = 2: minimal generators by degree (mod one prime: exact with high probability over Q)", fontsize=9)
     fig.tight_layout()
     return fig
 

@@ -48,7 +48,7 @@ def _table(data: dict) -> tuple[list[str], list[str], np.ndarray]:
 
 
 @figure("lightning_generators", "Lightning attention (d,t)=(3,2): generators by degree and the span of each invariant "
-                                "family (counts, exact mod p)")
+                                "family (counts mod one prime; over Q exact with high probability)")
 def make() -> Figure:
     data = lightning_generator_data()
     rows, cols, M = _table(data)
@@ -67,6 +67,6 @@ def make() -> Figure:
         ax.axhline(y, color="k", lw=0.8)
     ax.axvline(len(_FIXED_COLUMNS) - 0.5, color="k", lw=0.8)
     ax.set_xlabel("left of the bar: dimension and minimal generators of $I_k$;\n"
-                  "right: dimension each invariant family spans in $I_k$ (exact mod p)", fontsize=7)
+                  "right: dimension each invariant family spans in $I_k$ (mod one prime: over Q exact with high probability)", fontsize=7)
     ax.xaxis.set_label_position("bottom")
     return fig
