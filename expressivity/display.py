@@ -9,9 +9,9 @@ falls back to text.
 from __future__ import annotations
 
 import io
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
-__all__ = ["in_notebook", "display", "show_table", "show_figure", "widgets"]
+__all__ = ["in_notebook", "display", "interact", "show_table", "show_figure", "widgets"]
 
 try:
     import ipywidgets as widgets
@@ -48,6 +48,26 @@ def display(*objects: Any) -> None:
         ipython_display(*objects)
     else:
         print(*objects)
+
+
+def interact(explore: Callable[..., Any], controls: Callable[[Any], dict[str, Any]]) -> Any:
+    """Run ``explore`` behind ipywidgets controls in a notebook, or once with its defaults otherwise.
+
+    ``controls(widgets)`` returns ``{parameter: widget}``; it is called only when ipywidgets is
+    there, so scripts need no widget library.  Building the controls runs ``explore`` once with
+    the widgets' initial values; its result is returned (``None`` if it raised), so a notebook
+    can assert what the default view shows.
+
+    Examples
+    --------
+    >>> interact(lambda n=3: n * n, lambda w: {"n": w.IntSlider(value=3, min=1, max=9)})
+    9
+    """
+    if widgets is None or not in_notebook():
+        return explore()
+    ui = widgets.interactive(explore, **controls(widgets))
+    display(ui)
+    return ui.result
 
 
 def show_table(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> None:

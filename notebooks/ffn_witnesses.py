@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 from matplotlib.figure import Figure
 
-from expressivity.display import display, in_notebook, show_figure, show_table, widgets
+from expressivity.display import interact, show_figure, show_table
 from expressivity.ffn import (
     PAPER_DICTIONARY,
     fixed_to_moa,
@@ -37,7 +37,6 @@ from expressivity.ffn.gate_stats import effective_activations
 from expressivity.ffn.gates import GateRepresentationError
 from expressivity.ffn.nesting import sigmoid_containment_evidence
 
-IN_NOTEBOOK = in_notebook()  # tables as Markdown and figures inline in Jupyter; text as a script
 
 # %% [markdown]
 # ## Nesting: a SwiGLU is an LA and an MoA layer
@@ -146,13 +145,11 @@ def explore(lam=2.0, width=64):
     return float(cert.lower_bound)
 
 
-if widgets is not None and IN_NOTEBOOK:  # the controls; building them runs the callback once with the defaults
-    ui = widgets.interactive(explore, lam=widgets.FloatSlider(value=2.0, min=0.25, max=4.0, step=0.25, description="λ"),
-                                      width=widgets.IntSlider(value=64, min=1, max=256, description="max width"))
-    display(ui)
-    result = ui.result  # None if the callback raised
-else:  # a plain script runs the callback once with its defaults
-    result = explore()
+# the controls (in Jupyter with ipywidgets); the callback runs once with its defaults either way
+result = interact(explore, lambda w: dict(
+    lam=w.FloatSlider(value=2.0, min=0.25, max=4.0, step=0.25, description="λ"),
+    width=w.IntSlider(value=64, min=1, max=256, description="max width"),
+))
 assert abs(result - np.tanh(2) / 2) < 1e-12
 
 # %% [markdown]

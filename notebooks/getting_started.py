@@ -20,14 +20,13 @@
 from fractions import Fraction as F
 
 from expressivity import ReLUNetwork, network_from_dict, network_to_dict
-from expressivity.display import display, in_notebook, show_figure, show_table, widgets
+from expressivity.display import interact, show_figure, show_table
 from expressivity.relu.braid import phi, propagate_rays, ray, ray_index_sets
 from expressivity.relu.max_networks import max_tree_network
 from paper_figures.fig_braid_h2 import h2_data
 from paper_figures.fig_braid_h2 import make as braid_h2_figure
 from proofs.registry import get_claim
 
-IN_NOTEBOOK = in_notebook()  # tables as Markdown and figures inline in Jupyter; text as a script
 
 # %% [markdown]
 # ## An exact network
@@ -88,12 +87,10 @@ def explore(n=5):
     return prop.conforming and ok
 
 
-if widgets is not None and IN_NOTEBOOK:  # the controls; building them runs the callback once with the defaults
-    ui = widgets.interactive(explore, n=widgets.IntSlider(value=5, min=2, max=9, description="n"))
-    display(ui)
-    result = ui.result  # None if the callback raised
-else:  # a plain script runs the callback once with its defaults
-    result = explore()
+# the controls (in Jupyter with ipywidgets); the callback runs once with its defaults either way
+result = interact(explore, lambda w: dict(
+    n=w.IntSlider(value=5, min=2, max=9, description="n"),
+))
 assert result
 
 # %% [markdown]

@@ -34,10 +34,9 @@ from expressivity.attention import (
     implicitize,
     verify_all,
 )
-from expressivity.display import display, in_notebook, show_figure, show_table, widgets
+from expressivity.display import interact, show_figure, show_table
 from paper_figures.fig_lightning_generators import lightning_generator_data
 
-IN_NOTEBOOK = in_notebook()  # tables as Markdown and figures inline in Jupyter; text as a script
 
 # %% [markdown]
 # ## 1. Closed form vs. sympy expansion, and the coefficient count $N(d,t)$
@@ -129,12 +128,10 @@ def explore(a=2):
     return all(r["complete"] for r in v["degrees"])
 
 
-if widgets is not None and IN_NOTEBOOK:  # the controls; building them runs the callback once with the defaults
-    ui = widgets.interactive(explore, a=widgets.Dropdown(options=sorted(data), value=2, description="rank a"))
-    display(ui)
-    result = ui.result  # None if the callback raised
-else:  # a plain script runs the callback once with its defaults
-    result = explore()
+# the controls (in Jupyter with ipywidgets); the callback runs once with its defaults either way
+result = interact(explore, lambda w: dict(
+    a=w.Dropdown(options=sorted(data), value=2, description="rank a"),
+))
 assert result
 
 # %% [markdown]

@@ -28,7 +28,7 @@ from fractions import Fraction
 
 from matplotlib.figure import Figure
 
-from expressivity.display import display, in_notebook, show_figure, show_table, widgets
+from expressivity.display import interact, show_figure, show_table
 from expressivity.milp import (
     build_hbdss_model,
     certify_direction,
@@ -38,7 +38,6 @@ from expressivity.milp import (
 )
 from proofs.certificate_check import check_certificate
 
-IN_NOTEBOOK = in_notebook()  # tables as Markdown and figures inline in Jupyter; text as a script
 
 
 # %%
@@ -150,12 +149,11 @@ def explore(n=4, symmetry=True):
     return r.nodes
 
 
-if widgets is not None and IN_NOTEBOOK:  # the controls; building them runs the callback once with the defaults
-    ui = widgets.interactive(explore, n=widgets.Dropdown(options=[3, 4], value=4), symmetry=widgets.Checkbox(value=True))
-    display(ui)
-    result = ui.result  # None if the callback raised
-else:  # a plain script runs the callback once with its defaults
-    result = explore()
+# the controls (in Jupyter with ipywidgets); the callback runs once with its defaults either way
+result = interact(explore, lambda w: dict(
+    n=w.Dropdown(options=[3, 4], value=4),
+    symmetry=w.Checkbox(value=True),
+))
 assert result == cert.max.nodes
 
 # %% [markdown]

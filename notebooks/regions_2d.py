@@ -31,7 +31,7 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from expressivity.display import display, in_notebook, show_figure, show_table, widgets
+from expressivity.display import interact, show_figure, show_table
 from expressivity.numbers import float_to_fraction
 from expressivity.regions import (
     Arrangement,
@@ -43,7 +43,6 @@ from expressivity.regions import (
 )
 from expressivity.regions.planar import planar_regions
 
-IN_NOTEBOOK = in_notebook()  # tables as Markdown and figures inline in Jupyter; text as a script
 
 
 # %%
@@ -134,11 +133,9 @@ def explore(seed=3, width=8):
     return s.count
 
 
-if widgets is not None and IN_NOTEBOOK:  # the controls; building them runs the callback once with the defaults
-    ui = widgets.interactive(explore, seed=widgets.IntSlider(value=3, min=0, max=20),
-                                      width=widgets.IntSlider(value=8, min=2, max=16))
-    display(ui)
-    result = ui.result  # None if the callback raised
-else:  # a plain script runs the callback once with its defaults
-    result = explore()
+# the controls (in Jupyter with ipywidgets); the callback runs once with its defaults either way
+result = interact(explore, lambda w: dict(
+    seed=w.IntSlider(value=3, min=0, max=20),
+    width=w.IntSlider(value=8, min=2, max=16),
+))
 assert result == sub.count

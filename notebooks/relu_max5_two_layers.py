@@ -24,7 +24,7 @@ from fractions import Fraction as F
 import numpy as np
 from matplotlib.figure import Figure
 
-from expressivity.display import display, in_notebook, show_figure, show_table, widgets
+from expressivity.display import interact, show_figure, show_table
 from expressivity.relu.braid import ray, ray_index_sets
 from expressivity.relu.conformity import (
     braid_coefficients,
@@ -36,7 +36,6 @@ from expressivity.relu.max_networks import max_network
 from expressivity.relu.network import Layer, ReLUNetwork
 from expressivity.relu.verify_max import verify_computes_max
 
-IN_NOTEBOOK = in_notebook()  # tables as Markdown and figures inline in Jupyter; text as a script
 
 # %% [markdown]
 # ## The network
@@ -147,12 +146,10 @@ def explore(n=5):
     return rows
 
 
-if widgets is not None and IN_NOTEBOOK:  # the controls; building them runs the callback once with the defaults
-    ui = widgets.interactive(explore, n=widgets.IntSlider(value=5, min=3, max=6, description="n"))
-    display(ui)
-    result = ui.result  # None if the callback raised
-else:  # a plain script runs the callback once with its defaults
-    result = explore()
+# the controls (in Jupyter with ipywidgets); the callback runs once with its defaults either way
+result = interact(explore, lambda w: dict(
+    n=w.IntSlider(value=5, min=3, max=6, description="n"),
+))
 assert [r[-1] for r in result] == [True, False, False]
 
 # %% [markdown]
