@@ -23,6 +23,8 @@ import pytest
 
 from expressivity.milp import available_solvers
 
+from ..procfs import alive, descendants
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -169,31 +171,6 @@ def test_export_only_is_fast_and_does_not_solve(tmp_path):
 
 # -- §5: Ctrl-C ------------------------------------------------------------------------------
 
-def _children(pid: int) -> set[int]:
-    """Descendants of ``pid``, from /proc (no psutil)."""
-    parent: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {c for c, p in parent.items() if p in frontier} - found
-        found |= frontier
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
 @pytest.mark.parametrize("extra", [["--solver", "cbc"], ["--solver", "highs"], ["--exact"]])
 def test_sigint_is_clean(extra, tmp_path):
@@ -210,7 +187,7 @@ def test_sigint_is_clean(extra, tmp_path):
         kids: set[int] = set()
         deadline = time.monotonic() + 3
         while time.monotonic() < deadline:  # let the solver run (and CBC's child appear)
-            kids |= _children(proc.pid)
+            kids |= descendants(proc.pid)
             time.sleep(0.1)
         if "cbc" in extra:
             assert kids, "expected a CBC child process"
@@ -226,7 +203,7 @@ def test_sigint_is_clean(extra, tmp_path):
     assert proc.returncode == 130, (proc.returncode, err)
     assert err.strip().splitlines()[-1] == "expressivity: interrupted"
     assert waited < 5, waited
-    assert not [k for k in kids if _alive(k)], "a solver process survived the interrupt"
+    assert not [k for k in kids if alive(k)], "a solver process survived the interrupt"
     assert list(tmp.iterdir()) == [], "temporary files left behind"
 
 

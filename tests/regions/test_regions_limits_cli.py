@@ -20,6 +20,7 @@ import pytest
 
 from expressivity.relu import save_network
 
+from ..procfs import session_members
 from .strategies import random_net
 
 WALL = 120  # hang guard only; the CPU-time assertion below is the real bound
@@ -156,23 +157,6 @@ def test_progress_of_a_parallel_count_counts_slabs(files):
 
 
 # ------------------------------------------------------------------------------ Ctrl-C
-def _session_members(sid: int) -> list[tuple[int, str]]:
-    """(pid, state) of the live processes of session ``sid``, from /proc/*/stat."""
-    out = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                st = f.read()
-        except OSError:
-            continue
-        fields = st[st.rindex(")") + 2:].split()  # state ppid pgrp session ...
-        if int(fields[3]) == sid and fields[0] not in "ZX":
-            out.append((int(name), fields[0]))
-    return out
-
-
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs /proc")
 @pytest.mark.parametrize("target", ["parent", "group"])
 def test_ctrl_c_with_workers_exits_130_and_leaves_no_process(tmp_path, target):
@@ -184,7 +168,7 @@ def test_ctrl_c_with_workers_exits_130_and_leaves_no_process(tmp_path, target):
     try:
         time.sleep(3)
         assert p.poll() is None, p.communicate()
-        assert len(_session_members(p.pid)) >= 2  # the parent and its workers are running
+        assert len(session_members(p.pid)) >= 2  # the parent and its workers are running
         t0 = time.monotonic()
         if target == "group":
             os.killpg(p.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
@@ -202,6 +186,6 @@ def test_ctrl_c_with_workers_exits_130_and_leaves_no_process(tmp_path, target):
     assert "Traceback" not in err and err.strip().splitlines()[-1] == "expressivity: interrupted"
     assert [ln for ln in err.splitlines() if not ln.startswith("slabs:")] == ["expressivity: interrupted"]
     deadline = time.monotonic() + 5
-    while _session_members(p.pid) and time.monotonic() < deadline:
+    while session_members(p.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _session_members(p.pid) == []
+    assert session_members(p.pid) == []
