@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
+from fractions import Fraction
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 from .exceptions import InvalidInputError
 
-__all__ = ["atomic_write_text", "atomic_write_bytes", "check_output_path"]
+__all__ = ["atomic_write_text", "atomic_write_bytes", "check_output_path", "to_jsonable"]
 
 
 def atomic_write_bytes(path: str | PathLike[str], data: bytes) -> Path:
@@ -111,3 +114,31 @@ def check_output_path(path: str | PathLike[str], *, inputs: tuple[str | PathLike
         except OSError:
             continue
     return target
+
+
+def to_jsonable(obj: Any) -> Any:
+    """A JSON-ready copy of ``obj``: Fractions as ``"p/q"`` strings, numpy scalars and arrays as
+    Python numbers and lists, sets and tuples as lists, objects with ``to_json()`` through it, and
+    NaN/Infinity as strings (JSON has none, and the document must stay valid).
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> to_jsonable({"x": Fraction(1, 3), "s": {2}, "bad": float("nan")})
+    {'x': '1/3', 's': [2], 'bad': 'nan'}
+    """
+    if isinstance(obj, Mapping):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, Fraction):
+        return str(obj)
+    if isinstance(obj, float) and (obj != obj or obj in (float("inf"), float("-inf"))):
+        return str(obj)
+    if isinstance(obj, (bool, int, float, str)) or obj is None:
+        return obj
+    if hasattr(obj, "item") and hasattr(obj, "dtype"):  # a numpy scalar or array (numpy not imported here)
+        return to_jsonable(obj.tolist() if getattr(obj, "ndim", 0) else obj.item())
+    if hasattr(obj, "to_json"):
+        return to_jsonable(obj.to_json())
+    return str(obj)

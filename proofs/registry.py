@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Literal, Mapping
 
+from expressivity._io import to_jsonable
 from expressivity.exceptions import ClaimError, UnknownNameError
 
 __all__ = [
@@ -160,31 +161,8 @@ class Verdict:
             "seconds": round(self.seconds, 4),
             "mode": "full" if self.full else "quick",
             "scope": self.scope,
-            "data": _jsonable(self.data),
+            "data": to_jsonable(self.data),
         }
-
-
-def _jsonable(obj: Any) -> Any:
-    from fractions import Fraction
-
-    if isinstance(obj, Mapping):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, Fraction):
-        return str(obj)
-    if isinstance(obj, (bool, int, float, str)) or obj is None:
-        return obj
-    try:
-        import numpy as np
-
-        if isinstance(obj, np.generic):
-            return obj.item()
-        if isinstance(obj, np.ndarray):
-            return _jsonable(obj.tolist())
-    except ImportError:  # pragma: no cover
-        pass
-    return str(obj)
 
 
 #: Bibliography key of the toolkit itself, cited by claims that no paper states.

@@ -27,6 +27,8 @@ import shutil
 import sys
 from fractions import Fraction
 from pathlib import Path
+
+from .._io import to_jsonable
 from typing import Any, Sequence
 
 __all__ = [
@@ -102,32 +104,6 @@ positive_float.__name__ = "number"  # argparse names the type in "invalid number
 def text_stream(args: argparse.Namespace):
     """Where a command prints its human-readable report: stderr when JSON goes to stdout."""
     return sys.stderr if getattr(args, "json", None) == "-" else sys.stdout
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Convert Fractions (to 'p/q' strings), numpy scalars/arrays, sets and tuples for JSON."""
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple, set, frozenset)):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, Fraction):
-        return str(obj)
-    if isinstance(obj, float) and (obj != obj or obj in (float("inf"), float("-inf"))):
-        return str(obj)  # JSON has no NaN/Infinity: keep the document valid
-    if isinstance(obj, (bool, int, float, str)) or obj is None:
-        return obj
-    try:
-        import numpy as np
-
-        if isinstance(obj, np.generic):
-            return to_jsonable(obj.item())
-        if isinstance(obj, np.ndarray):
-            return to_jsonable(obj.tolist())
-    except ImportError:  # pragma: no cover
-        pass
-    if hasattr(obj, "to_json"):
-        return to_jsonable(obj.to_json())
-    return str(obj)
 
 
 def write_json(target: str | None, obj: Any) -> None:
