@@ -80,10 +80,11 @@ _DECIMAL = re.compile(r"([+-]?)(?=[0-9]|\.[0-9])([0-9]*)(?:\.([0-9]*))?(?:[eE]([
 _CHUNK = 500  # digits converted per int() call: independent of sys.set_int_max_str_digits
 
 
-def shorten(text: str, limit: int = 40) -> str:
+def shorten(text: Any, limit: int = 40) -> str:
     """``repr(text)``, or its first 20 characters and the length when ``text`` is long.
 
-    Error messages use it so that a 100 kB number is not echoed back.
+    Error messages use it so that a 100 kB number is not echoed back.  A value that is not a
+    string is shown by its ``repr``, shortened the same way when that is long.
 
     Examples
     --------
@@ -91,7 +92,12 @@ def shorten(text: str, limit: int = 40) -> str:
     "'1/3'"
     >>> shorten("9" * 100000)
     "'99999999999999999999…' (100000 characters)"
+    >>> shorten(10 ** 50)
+    "'10000000000000000000…' (51 characters)"
     """
+    if not isinstance(text, str):
+        r = repr(text)
+        return r if len(r) <= limit else shorten(r, limit)
     if len(text) <= limit:
         return repr(text)
     return f"{text[:20] + '…'!r} ({len(text)} characters)"
@@ -112,11 +118,6 @@ def _digits_to_int(digits: str) -> int:
         chunk = digits[i:i + _CHUNK]
         value = value * 10 ** len(chunk) + int(chunk)
     return value
-
-
-def _short_repr(x: Any) -> str:
-    r = repr(x)
-    return r if len(r) <= 40 else shorten(r)
 
 
 def _too_many_digits(where: str, text: str, digits: int) -> NumberTooLargeError:
@@ -230,7 +231,7 @@ def to_fraction(x: Any, *, where: str = "value") -> Fraction:
         return Fraction(int(x.p), int(x.q))
     if _is_float(x):
         raise NumberTypeError(
-            f"{where}: got the float {_short_repr(x)} where an exact number is required; "
+            f"{where}: got the float {shorten(x)} where an exact number is required; "
             "pass a Fraction/int/'p/q' string, or convert deliberately with float_to_fraction()"
         )
     if isinstance(x, (bool, np.bool_)):
@@ -240,7 +241,7 @@ def to_fraction(x: Any, *, where: str = "value") -> Fraction:
         return Fraction(int(x.numerator), int(x.denominator))
     if getattr(x, "is_Rational", False) is True:
         return Fraction(int(x.p), int(x.q))
-    raise NumberTypeError(f"{where}: {type(x).__name__} {_short_repr(x)} is not an exact rational number")
+    raise NumberTypeError(f"{where}: {type(x).__name__} {shorten(x)} is not an exact rational number")
 
 
 def float_to_fraction(x: float, *, max_denominator: int | None = None, where: str = "value") -> Fraction:
@@ -265,9 +266,9 @@ def float_to_fraction(x: float, *, max_denominator: int | None = None, where: st
     try:
         xf = float(x)
     except OverflowError:
-        raise NonFiniteError(f"{where}: {_short_repr(x)} is outside the float64 range") from None
+        raise NonFiniteError(f"{where}: {shorten(x)} is outside the float64 range") from None
     if not math.isfinite(xf):
-        raise NonFiniteError(f"{where}: {_short_repr(x)} is not finite")
+        raise NonFiniteError(f"{where}: {shorten(x)} is not finite")
     f = Fraction(xf)
     return f if max_denominator is None else f.limit_denominator(max_denominator)
 
@@ -296,7 +297,7 @@ def fraction_to_float(x: Any, *, where: str = "value") -> float:
             digits = "too many"
         raise NonFiniteError(f"{where}: a number of {digits} digits is outside the float64 range (|x| < 1.8e308)") from None
     if not math.isfinite(f):
-        raise NonFiniteError(f"{where}: {_short_repr(x)} is not finite")
+        raise NonFiniteError(f"{where}: {shorten(x)} is not finite")
     return f
 
 

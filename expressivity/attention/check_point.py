@@ -102,15 +102,10 @@ def _field(obj: dict, name: str, kind=int, required=True, default=None):
         return default
     v = obj[name]
     if kind is int and (isinstance(v, bool) or not isinstance(v, int)):
-        raise CoefficientFileError(f"field {name!r} must be an integer, got {_short(v)}")
+        raise CoefficientFileError(f"field {name!r} must be an integer, got {shorten(v, 60)}")
     if kind is int and v < 1:
-        raise CoefficientFileError(f"field {name!r} must be an integer >= 1, got {_short(v)}")
+        raise CoefficientFileError(f"field {name!r} must be an integer >= 1, got {shorten(v, 60)}")
     return v
-
-
-def _short(v: Any) -> str:
-    """A value for an error message, never longer than about 60 characters."""
-    return shorten(v) if isinstance(v, str) else (repr(v) if len(repr(v)) <= 60 else shorten(repr(v)))
 
 
 def _leaves(x, path="") -> list:
@@ -132,7 +127,7 @@ def _to_array(data: Any, shape: tuple, name: str, exact: bool) -> np.ndarray:
     for idx, v in np.ndenumerate(arr):
         where = f"{name}{list(idx)}"
         if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-            raise CoefficientFileError(f"{where}: expected a number, got {type(v).__name__} {_short(v)}")
+            raise CoefficientFileError(f"{where}: expected a number, got {type(v).__name__} {shorten(v, 60)}")
         if exact:
             try:
                 flat.append(to_fraction(v, where=where))
@@ -142,7 +137,7 @@ def _to_array(data: Any, shape: tuple, name: str, exact: bool) -> np.ndarray:
                 raise CoefficientFileError(str(exc) if str(exc).startswith(where) else f"{where}: {exc}") from None
         else:
             if isinstance(v, str):
-                raise CoefficientFileError(f"{where}: got the string {_short(v)} among floats; write every "
+                raise CoefficientFileError(f"{where}: got the string {shorten(v, 60)} among floats; write every "
                                            "number as a float (numeric mode) or none (exact mode)")
             if isinstance(v, float) and not math.isfinite(v):
                 raise NonFiniteError(f"{where} is NaN or infinite")
@@ -187,20 +182,20 @@ def point_from_dict(obj: dict) -> CoefficientPoint:
         raise CoefficientFileError("the file must contain a JSON object")
     fmt = obj.get("format", FORMAT_NAME)
     if fmt != FORMAT_NAME:
-        raise CoefficientFileError(f"field 'format' must be {FORMAT_NAME!r}, got {_short(fmt)}")
+        raise CoefficientFileError(f"field 'format' must be {FORMAT_NAME!r}, got {shorten(fmt)}")
     d, t = _field(obj, "d"), _field(obj, "t")
     dp = _field(obj, "dprime", required=False, default=1)
     a = _field(obj, "a", required=False, default=d)
     declared = dp * max(d ** 3, t * coefficient_count(d, t) if "raw" in obj else 0)
     if declared > MAX_ENTRIES:
         raise CoefficientFileError(
-            f"d = {_short(d)}, t = {_short(t)}, dprime = {_short(dp)} declare {float(min(declared, 10**300)):.3g} "
+            f"d = {shorten(d)}, t = {shorten(t)}, dprime = {shorten(dp)} declare {float(min(declared, 10**300)):.3g} "
             "coefficients, more than "
             f"MAX_ENTRIES = {MAX_ENTRIES} (expressivity.attention.check_point.MAX_ENTRIES)")
     shape = LightningShape(d, a, t, dp)
     tol = obj.get("tolerance", 1e-9)
     if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 < tol <= 1:
-        raise CoefficientFileError(f"field 'tolerance' must be a number in (0, 1] (a relative tolerance), got {_short(tol)}")
+        raise CoefficientFileError(f"field 'tolerance' must be a number in (0, 1] (a relative tolerance), got {shorten(tol)}")
     payload = [obj[k] for k in ("cross", "pure", "raw") if k in obj]
     if not payload:
         raise CoefficientFileError("give 'cross' (and 'pure'), or 'raw'")
