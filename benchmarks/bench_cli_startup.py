@@ -16,20 +16,10 @@ import sys
 import time
 from pathlib import Path
 
-from expressivity.cli import build_parser
+from expressivity.cli import iter_commands
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 0.5
-
-
-def command_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Every command path of the parser tree: (), ("depth",), ("depth", "check"), ..."""
-    paths = [prefix]
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                paths += command_paths(sub, prefix + (name,))
-    return paths
 
 
 def wall(argv: list[str]) -> float:
@@ -42,7 +32,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5, help="runs per command (default 5)")
     args = ap.parse_args()
-    paths = command_paths(build_parser())
+    paths = [path for path, _ in iter_commands()]
     baseline: list[float] = []
     times: dict[tuple[str, ...], list[float]] = {p: [] for p in paths}
     for _ in range(args.runs):

@@ -26,7 +26,7 @@ from typing import Callable, Sequence
 
 from ..exceptions import ExpressivityError
 
-__all__ = ["CLIBuilder", "build_parser", "main"]
+__all__ = ["CLIBuilder", "build_parser", "iter_commands", "main"]
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
@@ -79,6 +79,23 @@ def build_parser() -> argparse.ArgumentParser:
         if register is not None:
             register(cli)
     return parser
+
+
+def iter_commands(parser: argparse.ArgumentParser | None = None, prefix: tuple[str, ...] = ()):
+    """Every ``(command path, parser)`` of the parser tree: ``((), top)``, ``(("depth",), ...)``, ...
+
+    Examples
+    --------
+    >>> paths = [path for path, _ in iter_commands()]
+    >>> () in paths and ("depth", "check") in paths
+    True
+    """
+    parser = build_parser() if parser is None else parser
+    yield prefix, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from iter_commands(sub, prefix + (name,))
 
 
 # attributes that name files a command writes; `_check_outputs` validates them before the work

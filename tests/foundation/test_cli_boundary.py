@@ -7,7 +7,6 @@ C libraries (highspy) write to file descriptor 1.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from expressivity.cli import build_parser
+from expressivity.cli import iter_commands
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -86,18 +85,8 @@ EXTRA_JSON_CASES = {
 
 
 def commands_with_json() -> set[str]:
-    found: set[str] = set()
-
-    def walk(parser: argparse.ArgumentParser, path: list[str]) -> None:
-        for action in parser._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                for name, sub in action.choices.items():
-                    walk(sub, path + [name])
-        if path and any("--json" in a.option_strings for a in parser._actions):
-            found.add(" ".join(path))
-
-    walk(build_parser(), [])
-    return found
+    return {" ".join(path) for path, parser in iter_commands()
+            if path and any("--json" in a.option_strings for a in parser._actions)}
 
 
 def test_every_json_command_has_a_case():

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from expressivity.cli import build_parser
+from expressivity.cli import iter_commands
 from expressivity.cli._common import format_cell, print_table
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,25 +42,7 @@ sys.stderr.write("PROBE " + repr((code, heavy)) + "\\n")
 """
 
 
-def _subparser_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Every command path of the parser tree: (), ("depth",), ("depth", "check"), ..."""
-    paths = [prefix]
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                paths += _subparser_paths(sub, prefix + (name,))
-    return paths
-
-
-def _parsers(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()):
-    yield prefix, parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                yield from _parsers(sub, prefix + (name,))
-
-
-PATHS = _subparser_paths(build_parser())
+PATHS = [path for path, _ in iter_commands()]
 
 
 def test_the_parser_tree_has_the_known_commands():
@@ -106,7 +88,7 @@ def test_every_public_name_of_the_package_resolves():
 
 def test_every_option_has_a_help_text():
     missing = []
-    for path, parser in _parsers(build_parser()):
+    for path, parser in iter_commands():
         for action in parser._actions:
             if isinstance(action, (argparse._HelpAction, argparse._VersionAction, argparse._SubParsersAction)):
                 continue
