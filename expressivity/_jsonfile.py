@@ -222,7 +222,7 @@ def read_json_file(path: str | PathLike[str], error: type[ExpressivityError], wh
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error(f"{p}: not a UTF-8 text file (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                    f"a {what} is JSON text") from None
+                    f"expected a JSON {what}") from None
     deep = _first_too_deep(data, max_depth)
     if deep is not None:
         raise error(f"{p}: JSON nested deeper than {max_depth} levels ({_line_col(data, deep)}); "
