@@ -296,7 +296,10 @@ class ReLUNetwork:
 
     # ------------------------------------------------------------------ evaluation
     def _prepare_input(self, x: Any) -> tuple[np.ndarray, bool]:
-        arr = np.asarray(x, dtype=object)
+        if self.kind == "float" and isinstance(x, np.ndarray) and x.dtype.kind == "f":
+            arr = x  # a float array: float_array checks it vectorised (no per-entry object loop)
+        else:
+            arr = np.asarray(x, dtype=object)
         single = arr.ndim == 1
         if arr.ndim not in (1, 2) or arr.shape[-1] != self.input_dim:
             raise ShapeError(

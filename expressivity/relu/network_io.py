@@ -24,6 +24,9 @@ contains any string number and float otherwise.  Every error names the offending
 
 Files are read with :func:`expressivity._jsonfile.read_json_file` (size, nesting, encoding and
 number-length limits).
+
+:func:`load_network` and :func:`save_network` also read and write ``.onnx``, ``.safetensors`` and
+``.npz`` files, chosen by the extension (:mod:`expressivity.interop`, imported only for those files).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from __future__ import annotations
 import json
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -41,12 +44,14 @@ from ..exceptions import ExpressivityError, NetworkFileError
 from ..numbers import NumberKind, format_fraction, fraction_to_float, shorten, to_fraction
 from .network import Layer, ReLUNetwork
 
-__all__ = ["load_network", "save_network", "network_from_dict", "network_to_dict", "FORMAT_NAME", "FORMAT_VERSION"]
+__all__ = ["load_network", "save_network", "load_json_network", "save_json_network", "network_from_dict",
+           "network_to_dict", "FORMAT_NAME", "FORMAT_VERSION"]
 
 FORMAT_NAME = "expressivity-network"
 FORMAT_VERSION = 1
 _KNOWN_KEYS = {"format", "version", "kind", "input_dim", "layers", "name", "description", "metadata"}
 _LAYER_KEYS = {"weight", "bias", "activation"}
+_OTHER_FORMATS = (".onnx", ".safetensors", ".npz")  # read by expressivity.interop
 
 
 def _has_string_number(obj: Any) -> bool:
@@ -185,8 +190,8 @@ def network_to_dict(net: ReLUNetwork) -> dict[str, Any]:
     }
 
 
-def load_network(path: str | PathLike[str]) -> ReLUNetwork:
-    """Read a network file; malformed files raise :class:`NetworkFileError` naming the field."""
+def load_json_network(path: str | PathLike[str]) -> ReLUNetwork:
+    """Read a JSON network file; malformed files raise :class:`NetworkFileError` naming the field."""
     p = Path(path)
     data = read_json_file(p, NetworkFileError, "network file")
     try:
@@ -195,6 +200,52 @@ def load_network(path: str | PathLike[str]) -> ReLUNetwork:
         raise NetworkFileError(f"{p}: {exc}") from None
 
 
-def save_network(net: ReLUNetwork, path: str | PathLike[str]) -> Path:
-    """Write ``net`` as a network file (exact rationals as strings, floats as JSON numbers)."""
+def save_json_network(net: ReLUNetwork, path: str | PathLike[str]) -> Path:
+    """Write ``net`` as a JSON network file (exact rationals as strings, floats as JSON numbers)."""
     return atomic_write_text(Path(path), json.dumps(network_to_dict(net), indent=1) + "\n")
+
+
+def _is_other_format(path: str | PathLike[str]) -> bool:
+    return Path(path).suffix.lower() in _OTHER_FORMATS
+
+
+def load_network(path: str | PathLike[str], *, layer_order: Sequence[str] | str | None = None,
+                 activations: Sequence[str] | str | None = None) -> ReLUNetwork:
+    """Read a network file: JSON, ``.onnx``, ``.safetensors`` or ``.npz`` (chosen by the extension).
+
+    Any extension other than ``.onnx``, ``.safetensors`` and ``.npz`` is read as JSON; malformed
+    files raise :class:`NetworkFileError` naming the field (JSON), node (ONNX) or tensor (weight
+    files).  ``layer_order`` and ``activations`` apply to weight files: see
+    :mod:`expressivity.interop.weights`.  The other formats need the optional packages of the
+    ``[interop]`` extra (``onnx``, ``safetensors``), imported only when such a file is read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> net = ReLUNetwork.from_matrices([[[1, -1], [0, 1], [0, -1]], [[1, 1, -1]]])
+    >>> _ = save_network(net, d / "max2.json"); _ = save_network(net, d / "max2.onnx")
+    >>> load_network(d / "max2.json") == load_network(d / "max2.onnx") == net
+    True
+    """
+    if _is_other_format(path) or layer_order is not None or activations is not None:
+        from ..interop.formats import read_network
+
+        return read_network(path, layer_order=layer_order, activations=activations)
+    return load_json_network(path)
+
+
+def save_network(net: ReLUNetwork, path: str | PathLike[str]) -> Path:
+    """Write ``net`` as a network file in the format of the extension (JSON unless ``.onnx``,
+    ``.safetensors`` or ``.npz``); atomic.
+
+    JSON keeps exact rationals as strings and floats as JSON numbers.  The other formats store
+    float64 numbers: an exact network is written to them only when every weight is a float64
+    number (then it is read back as the same exact network); otherwise round it deliberately first
+    (``net.to_float()``).
+    """
+    if _is_other_format(path):
+        from ..interop.formats import write_network
+
+        return write_network(net, path)
+    return save_json_network(net, path)

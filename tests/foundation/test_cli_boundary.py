@@ -51,7 +51,7 @@ def files(tmp_path_factory) -> dict[str, Path]:
     cert = d / "hbdss2.json"
     r = run_cli("depth", "hbdss", "--n", "2", "--exact", "--certificate", str(cert))
     assert r.returncode in (0, 1) and cert.exists(), r.stderr
-    return {"net": net, "arr": arr, "point": point, "cert": cert}
+    return {"net": net, "arr": arr, "point": point, "cert": cert, "out": d / "out"}
 
 
 # one quick invocation of every command that has --json (the test below checks the list is complete)
@@ -76,6 +76,7 @@ JSON_CASES: dict[str, list[str]] = {
     "regions count": ["regions", "count", "{net}", "--box", "1"],
     "regions arrangement": ["regions", "arrangement", "{arr}"],
     "regions bounds": ["regions", "bounds", "--input-dim", "2", "--widths", "4,4"],
+    "convert": ["convert", "{net}", "{out}.onnx"],
 }
 # the HiGHS paths, whose C library printed a banner on stdout
 EXTRA_JSON_CASES = {
