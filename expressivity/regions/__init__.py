@@ -10,6 +10,7 @@ from .limits import LimitReachedError
 from .sweep import SweepRow, random_relu_network, region_count_sweep
 from .enumeration import (Region, RegionEnumeration, certify_region, count_regions, enumerate_regions,
                           estimate_region_count, linear_pieces, normalize_box)
+from .slice import SliceRegions, plane_network, plane_through_points, slice_regions
 
 __all__ = [
     "Arrangement", "ArrangementCount", "Flat", "arrangement_from_dict", "arrangement_to_dict",
@@ -21,4 +22,5 @@ __all__ = [
     "estimate_region_count", "linear_pieces", "normalize_box",
     "SweepRow", "random_relu_network", "region_count_sweep",
     "LimitReachedError",
+    "SliceRegions", "plane_network", "plane_through_points", "slice_regions",
 ]

@@ -8,7 +8,13 @@ line that has vertices strictly on both sides (pre-activations interpolate linea
 edge), then give each piece its bits (on = some vertex strictly positive; a neuron that is
 zero on the whole piece is off, as in :meth:`ReLUNetwork.activation_pattern`).  A line that
 merely touches a face, or repeats a line already used (duplicate neurons), cuts nothing, so
-degenerate nets are not double counted.
+degenerate nets are not double counted.  A vertex lies on a line when the line's value there
+is below ``1e-11`` times the magnitude of the terms summed.
+
+All faces of a layer are processed together with numpy: the faces are flat vertex arrays,
+the per-face maps of a layer come from one matrix product, a line far from a face (beyond
+its circumscribed radius) is discarded without looking at the vertices, and the cuts run as
+a binary space partition in rounds over all pieces at once (:func:`_cut_layer`).
 
 The faces are the activation regions restricted to the box; each is convex, so the count
 agrees with :func:`expressivity.regions.enumerate_regions` on the same box (checked in the
@@ -38,106 +44,74 @@ class PlanarSubdivision:
 
     Attributes
     ----------
-    faces : list of (vertex list, per-layer bit arrays)
-        The raw faces; ``polygons`` and ``patterns`` are derived from them on first use.
-    polygons : list of (k, 2) arrays
-        Convex faces, vertices in counter-clockwise order.
-    patterns : list of bool arrays
+    vertices : (V, 2) float array
+        The vertices of all faces, face after face (counter-clockwise within a face).
+    offsets : (count + 1,) int array
+        Face ``i`` has the vertices ``vertices[offsets[i]:offsets[i + 1]]``.
+    pattern_matrix : (count, N) bool array
         Activation pattern of each face (all ReLU neurons, layer by layer).
     box : (lo, hi)
     seconds : float
+    polygons : list of (k, 2) arrays
+        Convex faces (derived on first use).
+    patterns : list of bool arrays
+        Rows of ``pattern_matrix``.
     """
 
-    faces: list
+    vertices: np.ndarray
+    offsets: np.ndarray
+    pattern_matrix: np.ndarray
     box: tuple[np.ndarray, np.ndarray]
     seconds: float
 
+    @classmethod
+    def from_faces(cls, polygons: list, patterns: list, box, seconds: float = 0.0) -> PlanarSubdivision:
+        """Build from lists of polygons and patterns (e.g. a subset of another subdivision's faces).
+
+        >>> sq = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]
+        >>> sub = PlanarSubdivision.from_faces([sq], [[True]], (np.zeros(2), np.ones(2)))
+        >>> sub.count, sub.areas().tolist()
+        (1, [1.0])
+        """
+        counts = [len(V) for V in polygons]
+        verts = np.concatenate([np.asarray(V, dtype=np.float64).reshape(-1, 2) for V in polygons]) if polygons else np.zeros((0, 2))
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        n = len(patterns[0]) if patterns else 0
+        pm = np.array(patterns, dtype=bool).reshape(len(patterns), n)
+        return cls(verts, offsets, pm, box, seconds)
+
     @property
     def count(self) -> int:
-        return len(self.faces)
+        return len(self.offsets) - 1
 
     @cached_property
     def polygons(self) -> list:
-        return [np.array(V, dtype=np.float64) for V, _ in self.faces]
+        return np.split(self.vertices, self.offsets[1:-1])
 
     @cached_property
     def patterns(self) -> list:
-        return [np.concatenate([m for m in bits if m is not None]) for _, bits in self.faces]
+        return list(self.pattern_matrix)
+
+    @property
+    def faces(self) -> list:
+        return list(zip(self.polygons, self.patterns))
 
     @property
     def pattern_keys(self) -> set[bytes]:
-        return {np.packbits(s).tobytes() + bytes([len(s) % 8]) for s in self.patterns}
+        n = self.pattern_matrix.shape[1]
+        packed = np.packbits(self.pattern_matrix, axis=1)
+        tail = bytes([n % 8])
+        return {row.tobytes() + tail for row in packed}
 
     def areas(self) -> np.ndarray:
-        out = []
-        for V in self.polygons:
-            x, y = V[:, 0], V[:, 1]
-            out.append(0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
-        return np.array(out)
+        x, y = self.vertices[:, 0], self.vertices[:, 1]
+        nxt = np.arange(len(x)) + 1
+        nxt[self.offsets[1:] - 1] = self.offsets[:-1]
+        cross = x * y[nxt] - y * x[nxt]
+        return 0.5 * np.add.reduceat(cross, self.offsets[:-1]) if self.count else np.zeros(0)
 
     def to_json(self) -> dict:
         return {"regions": self.count, "box": [self.box[0].tolist(), self.box[1].tolist()], "seconds": self.seconds}
-
-
-def _meet(l1, l2, a, b, va, vb):
-    """Intersection of the lines l1 and l2 (a x + b y + c = 0); interpolation on the edge a-b if parallel.
-
-    Solving the 2x2 system keeps the error relative to the point itself, not to the box: a
-    vertex near the origin of a huge box stays accurate, and concurrent lines of degenerate
-    nets meet where they should.
-    """
-    a1, b1, c1 = l1
-    a2, b2, c2 = l2
-    det = a1 * b2 - a2 * b1
-    if det != 0.0:
-        q = ((b1 * c2 - b2 * c1) / det, (a2 * c1 - a1 * c2) / det)
-        # guard against a nearly parallel pair: the point must lie on the segment a-b
-        lo_x, hi_x = (a[0], b[0]) if a[0] <= b[0] else (b[0], a[0])
-        lo_y, hi_y = (a[1], b[1]) if a[1] <= b[1] else (b[1], a[1])
-        sx = 1e-9 * (hi_x - lo_x + abs(hi_x) + abs(lo_x))
-        sy = 1e-9 * (hi_y - lo_y + abs(hi_y) + abs(lo_y))
-        if lo_x - sx <= q[0] <= hi_x + sx and lo_y - sy <= q[1] <= hi_y + sy:
-            return q
-    t = va / (va - vb)
-    return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
-
-
-def _split(V: list, L: list, vals: list, tols: list, cut: tuple):
-    """Split a convex polygon by the line ``cut`` given the line's values at the vertices.
-
-    ``L[i]`` is the line carrying the edge V[i] -> V[i+1]; the pieces keep these labels and
-    the new edge gets the label ``cut``.
-    """
-    pV, pL, nV, nL = [], [], [], []
-    k = len(V)
-    for i in range(k):
-        a, va, li, tol = V[i], vals[i], L[i], tols[i]
-        j = i + 1 if i + 1 < k else 0
-        vb, tb = vals[j], tols[j]
-        if va > tol:
-            pV.append(a)
-            pL.append(li)
-            if vb < -tb:
-                q = _meet(li, cut, a, V[j], va, vb)
-                pV.append(q)
-                pL.append(cut)
-                nV.append(q)
-                nL.append(li)
-        elif va < -tol:
-            nV.append(a)
-            nL.append(li)
-            if vb > tb:
-                q = _meet(li, cut, a, V[j], va, vb)
-                nV.append(q)
-                nL.append(cut)
-                pV.append(q)
-                pL.append(li)
-        else:  # the vertex lies on the cut line
-            pV.append(a)
-            pL.append(cut if vb < -tb else li)
-            nV.append(a)
-            nL.append(cut if vb > tb else li)
-    return (pV, pL), (nV, nL)
 
 
 def slice_network(net: ReLUNetwork, origin: Any, directions: Any) -> ReLUNetwork:
@@ -215,128 +189,241 @@ def planar_regions(net: ReLUNetwork, box: Any = None, *, whole_space_radius: flo
     return _subdivide(cn, *normalize_box(box, 2), t0)
 
 
-#: below this many candidate lines, plain Python floats beat numpy's per-call overhead
-_NUMPY_MIN = 10
-#: relative tolerance of "vertex on a line" (against the magnitude of the terms summed)
+#: relative tolerance of "vertex on a line" (against the magnitude |a x| + |b y| + |c| of the terms summed)
 _RTOL = 1e-11
 
 
-def _cut(poly: tuple, cand, out: list) -> None:
-    """Cut a convex polygon by the lines in ``cand`` (rows zx, zy, c, neuron); append
-    ``(piece, sides)`` to ``out``, where ``sides`` lists (neuron, on) for every line.
+def _blocks(start: np.ndarray, which: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vertex indices of the faces ``which`` (face after face), their lengths and block starts."""
+    lens = start[which + 1] - start[which]
+    ends = lens.cumsum()
+    begins = ends - lens
+    idx = np.arange(ends[-1] if len(ends) else 0) - (begins - start[which]).repeat(lens)
+    return idx, lens, begins
 
-    Binary space partition: split by the first line that crosses the piece; the two halves
-    only need to look at the lines that crossed their parent, and a line that no longer
-    crosses a piece records the side the piece is on.  A vertex counts as on a line when the
-    line's value there is below ``_RTOL`` times the magnitude |zx x| + |zy y| + |c| of the
-    terms summed (the rounding error of evaluating it).
+
+def _values(x, y, a, b, c):
+    """Line values a x + b y + c and their tolerances (the same arithmetic everywhere)."""
+    ax, by = a * x, b * y
+    return ax + by + c, _RTOL * (np.abs(ax) + np.abs(by) + np.abs(c))
+
+
+def _pair_test(X, Y, start, pp, a, b, c):
+    """For pairs (face pp[k], line k): does the line cross the face, is some vertex strictly
+    above it, and the line's value at the face's vertex centroid (the mean of its vertex values)."""
+    idx, lens, begins = _blocks(start, pp)
+    v, tol = _values(X[idx], Y[idx], a.repeat(lens), b.repeat(lens), c.repeat(lens))
+    pos = np.logical_or.reduceat(v > tol, begins)
+    neg = np.logical_or.reduceat(v < -tol, begins)
+    return pos & neg, pos, np.add.reduceat(v, begins) / lens
+
+
+def _meet_many(e, cut, x, y, xn, yn, v, vn):
+    """Points where the cut lines meet the edges (x, y) -> (xn, yn) carried by the lines ``e``.
+
+    The 2x2 solve keeps the error relative to the point itself (a vertex near the origin of a
+    huge box stays accurate; concurrent lines of degenerate nets meet where they should); a
+    nearly parallel pair whose solution leaves the edge falls back to interpolation."""
+    a1, b1, c1 = e.T
+    a2, b2, c2 = cut.T
+    det = a1 * b2 - a2 * b1
+    par = det == 0.0
+    det[par] = 1.0
+    qx = (b1 * c2 - b2 * c1) / det
+    qy = (a2 * c1 - a1 * c2) / det
+    lx, hx = np.minimum(x, xn), np.maximum(x, xn)
+    ly, hy = np.minimum(y, yn), np.maximum(y, yn)
+    sx = 1e-9 * (hx - lx + np.abs(hx) + np.abs(lx))
+    sy = 1e-9 * (hy - ly + np.abs(hy) + np.abs(ly))
+    bad = par | (qx < lx - sx) | (qx > hx + sx) | (qy < ly - sy) | (qy > hy + sy)
+    if bad.any():
+        t = v[bad] / (v[bad] - vn[bad])
+        qx[bad] = x[bad] + t * (xn[bad] - x[bad])
+        qy[bad] = y[bad] + t * (yn[bad] - y[bad])
+    return qx, qy
+
+
+def _split(X, Y, E, start, S, cut, lines: _LineTable):
+    """Split the faces S by the lines ``cut`` (rows a, b, c; each crosses its face).
+
+    Returns the vertex arrays and block lengths of the positive pieces (all of them, in the
+    order of S) followed by the negative pieces.  ``E`` labels each vertex's outgoing edge by
+    the index of its line in ``lines``; the cuts are added to ``lines`` and label the new edges.
     """
-    stack = [(poly, cand, [])]
-    while stack:
-        poly, cand, sides = stack.pop()
-        V = poly[0]
-        if len(cand) > _NUMPY_MIN:
-            P = np.array(V)
-            vals = P @ cand[:, :2].T + cand[:, 2]
-            tol = _RTOL * (np.abs(P) @ np.abs(cand[:, :2]).T + np.abs(cand[:, 2]))
-            up = (vals > tol).any(axis=0)
-            crossing = up & (vals < -tol).any(axis=0)
-            if not crossing.all():
-                sides = sides + list(zip(cand[~crossing, 3].astype(int).tolist(), up[~crossing].tolist()))
-            cand = cand[crossing]
-            if len(cand) == 0:
-                out.append((poly, sides))
-                continue
-            zx, zy, c0, j = cand[0].tolist()
-            # few lines left: plain floats are faster than numpy for the tiny checks below
-            rest = cand[1:] if len(cand) > _NUMPY_MIN + 1 else cand[1:].tolist()
-        else:
-            rest_l = []
-            sides = list(sides)
-            for row in cand:
-                zx_, zy_, c_, j_ = row
-                pos = neg = False
-                ac = abs(c_)
-                for x, y in V:
-                    v = zx_ * x + zy_ * y + c_
-                    # the tolerance is only needed for the first vertex seen on each side
-                    if v > 0.0:
-                        if not pos and v > _RTOL * (abs(zx_ * x) + abs(zy_ * y) + ac):
-                            pos = True
-                    elif v < 0.0:
-                        if not neg and -v > _RTOL * (abs(zx_ * x) + abs(zy_ * y) + ac):
-                            neg = True
-                    if pos and neg:
-                        break
-                if pos and neg:
-                    rest_l.append(row)
-                else:
-                    sides.append((int(j_), pos))
-            if not rest_l:
-                out.append((poly, sides))
-                continue
-            zx, zy, c0, j = rest_l[0]
-            rest = rest_l[1:]
-        j = int(j)
-        ac0 = abs(c0)
-        pv = [zx * x + zy * y + c0 for x, y in V]
-        tv = [_RTOL * (abs(zx * x) + abs(zy * y) + ac0) for x, y in V]
-        a, b = _split(V, poly[1], pv, tv, (zx, zy, c0))
-        sa, sb = sides + [(j, True)], sides + [(j, False)]
-        if len(rest):
-            stack.append((a, rest, sa))
-            stack.append((b, rest, sb))
-        else:
-            out.append((a, sa))
-            out.append((b, sb))
+    idx, lens, begins = _blocks(start, S)
+    total = len(idx)
+    x, y, e = X[idx], Y[idx], E[idx]
+    cutv = cut.repeat(lens, axis=0)
+    v, tol = _values(x, y, cutv[:, 0], cutv[:, 1], cutv[:, 2])
+    s = (v > tol).astype(np.int8) - (v < -tol)
+    nxt = np.arange(1, total + 1)
+    nxt[begins + lens - 1] = begins
+    sn = s[nxt]
+    cross = (s * sn) < 0
+    ci = np.nonzero(cross)[0]
+    qx, qy = x.copy(), y.copy()
+    cn = nxt[ci]
+    qx[ci], qy[ci] = _meet_many(lines.rows[e[ci]], cutv[ci], x[ci], y[ci], x[cn], y[cn], v[ci], v[cn])
+    cid = lines.add(cut).repeat(lens)
+    # two slots per vertex: the vertex itself, then the crossing point of its outgoing edge
+    PX = np.empty(2 * total)
+    PY = np.empty(2 * total)
+    PX[0::2], PX[1::2], PY[0::2], PY[1::2] = x, qx, y, qy
+    pos_m = np.empty(2 * total, bool)
+    neg_m = np.empty(2 * total, bool)
+    pos_m[0::2], pos_m[1::2] = s >= 0, cross
+    neg_m[0::2], neg_m[1::2] = s <= 0, cross
+    zero = s == 0
+    pos_e = np.empty(2 * total, np.int64)
+    neg_e = np.empty(2 * total, np.int64)
+    pos_e[0::2] = np.where(zero & (sn < 0), cid, e)
+    pos_e[1::2] = np.where(s > 0, cid, e)
+    neg_e[0::2] = np.where(zero & (sn > 0), cid, e)
+    neg_e[1::2] = np.where(s < 0, cid, e)
+    b2 = 2 * begins
+    cnt = np.concatenate([np.add.reduceat(pos_m, b2), np.add.reduceat(neg_m, b2)])
+    return (np.concatenate([PX[pos_m], PX[neg_m]]), np.concatenate([PY[pos_m], PY[neg_m]]),
+            np.concatenate([pos_e[pos_m], neg_e[neg_m]]), cnt)
+
+
+class _LineTable:
+    """The lines carrying the faces' edges (rows a, b, c), appended to as cuts are made."""
+
+    def __init__(self, rows: np.ndarray):
+        self._buf = np.array(rows, dtype=np.float64)
+        self.n = len(rows)
+        self.rows = self._buf[:self.n]
+
+    def add(self, rows: np.ndarray) -> np.ndarray:
+        k = len(rows)
+        if self.n + k > len(self._buf):
+            buf = np.empty((max(2 * len(self._buf), self.n + k), 3))
+            buf[:self.n] = self._buf[:self.n]
+            self._buf = buf
+        self._buf[self.n:self.n + k] = rows
+        ids = np.arange(self.n, self.n + k)
+        self.n += k
+        self.rows = self._buf[:self.n]
+        return ids
+
+
+def _face_pairs(X, Y, start, A):
+    """Bits of every neuron on every face, and the (face, neuron) pairs whose line crosses the face.
+
+    A cheap test first: a line farther from the face's centre than its radius (with room for
+    the tolerance) cannot cross it, and the face lies on the side of the centre.  Only the
+    remaining pairs are tested vertex by vertex.
+    """
+    P = len(start) - 1
+    cnt = np.diff(start)
+    cx = np.add.reduceat(X, start[:-1]) / cnt
+    cy = np.add.reduceat(Y, start[:-1]) / cnt
+    pid = np.repeat(np.arange(P), cnt)
+    r = np.maximum.reduceat(np.hypot(X - cx[pid], Y - cy[pid]), start[:-1])
+    Ax, Ay, C = A[:, 0, :], A[:, 1, :], A[:, 2, :]
+    # (in huge boxes a bound may overflow to inf or nan: the pair is then simply tested vertex by vertex)
+    with np.errstate(over="ignore", invalid="ignore"):
+        vc = Ax * cx[:, None] + Ay * cy[:, None] + C
+        rr = r[:, None]
+        slack = (rr * np.hypot(Ax, Ay) * (1 + 1e-9)
+                 + 2 * _RTOL * (np.abs(Ax) * (np.abs(cx)[:, None] + rr) + np.abs(Ay) * (np.abs(cy)[:, None] + rr) + np.abs(C)))
+        clear = np.abs(vc) > slack
+    bits = vc > 0
+    fp, fj = np.nonzero(~clear)
+    a, b, c = Ax[fp, fj], Ay[fp, fj], C[fp, fj]
+    crossing, pos, mean = _pair_test(X, Y, start, fp, a, b, c)
+    bits[fp, fj] = pos & ~crossing
+    return bits, (fp[crossing], fj[crossing], a[crossing], b[crossing], c[crossing], mean[crossing])
+
+
+def _cut_layer(X, Y, E, start, A, lines: _LineTable):
+    """Cut every face by the zero lines of one ReLU layer (maps ``A``: faces x (x, y, 1) x neurons).
+
+    A binary space partition run on all faces at once (numpy, no Python loop over faces or
+    vertices): each round splits every piece by one line still crossing it (the one nearest the
+    piece's vertex centroid, so that the halves are balanced and the rounds few); the two halves
+    keep only the lines that still cross them, and a line that no longer crosses a piece records
+    the side the piece is on.  Returns the new faces (vertex arrays, offsets), each one's face of origin and its bits.
+    """
+    bits, pairs = _face_pairs(X, Y, start, A)
+    par = np.arange(len(start) - 1)
+    done = []  # (X, Y, E, counts, parent, bits) of finished pieces
+    while True:
+        pp = pairs[0]  # pairs (piece, neuron, a, b, c, value at the centroid), sorted by piece
+        P = len(start) - 1
+        has = np.zeros(P, bool)
+        has[pp] = True
+        if not has.all():
+            keep = ~has
+            idx, lens, _ = _blocks(start, np.nonzero(keep)[0])
+            done.append((X[idx], Y[idx], E[idx], lens, par[keep], bits[keep]))
+        if len(pp) == 0:
+            break
+        # split by the crossing line nearest the piece's vertex centroid: balanced halves, fewer rounds
+        pp, pj, pa, pb, pc, pm = pairs
+        order = np.lexsort((np.abs(pm) / np.hypot(pa, pb), pp))
+        pp, pj = pp[order], pj[order]
+        first = np.ones(len(pp), bool)
+        first[1:] = pp[1:] != pp[:-1]
+        fo = order[first]
+        S, J = pp[first], pj[first]
+        Sidx = np.zeros(P, np.int64)
+        Sidx[S] = np.arange(len(S))
+        ro = order[~first]
+        rest_p, rest_j = Sidx[pp[~first]], pj[~first]
+        ra, rb, rc = pa[ro], pb[ro], pc[ro]
+        cut = np.stack([pa[fo], pb[fo], pc[fo]], axis=1)
+        X, Y, E, cnt = _split(X, Y, E, start, S, cut, lines)
+        K = len(S)
+        start = np.concatenate([[0], cnt.cumsum()])
+        par = np.concatenate([par[S], par[S]])
+        bits = np.concatenate([bits[S], bits[S]])
+        bits[np.arange(K), J] = True
+        # the lines that crossed a parent piece may cross either half
+        # (rest_p is sorted and below K: the pairs stay sorted by piece)
+        pp = np.concatenate([rest_p, rest_p + K])
+        pj = np.concatenate([rest_j, rest_j])
+        pa, pb, pc = np.concatenate([ra, ra]), np.concatenate([rb, rb]), np.concatenate([rc, rc])
+        crossing, pos, pm = _pair_test(X, Y, start, pp, pa, pb, pc)
+        nc = ~crossing
+        bits[pp[nc], pj[nc]] = pos[nc]
+        pairs = (pp[crossing], pj[crossing], pa[crossing], pb[crossing], pc[crossing], pm[crossing])
+    Xs, Ys, Es, cs, ps, bs = (np.concatenate(z) for z in zip(*done))
+    return Xs, Ys, Es, np.concatenate([[0], np.cumsum(cs)]), ps, bs
 
 
 def _subdivide(cn, lo: np.ndarray, hi: np.ndarray, t0: float) -> PlanarSubdivision:
     lo0, lo1, hi0, hi1 = float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
-    box_poly = ([(lo0, lo1), (hi0, lo1), (hi0, hi1), (lo0, hi1)],
-                [(0.0, 1.0, -lo1), (1.0, 0.0, -hi0), (0.0, 1.0, -hi1), (1.0, 0.0, -lo0)])
-    # each face: ((vertex list, edge lines), P, p, bits list); see the loop for P, p
-    faces = [(box_poly, None, None, [])]
+    X = np.array([lo0, hi0, hi0, lo0])
+    Y = np.array([lo1, lo1, hi1, hi1])
+    lines = _LineTable([[0.0, 1.0, -lo1], [1.0, 0.0, -hi0], [0.0, 1.0, -hi1], [1.0, 0.0, -lo0]])
+    E = np.arange(4)
+    start = np.array([0, 4])
     last_relu = max(i for i, r in enumerate(cn.relu) if r)
+    M = None  # the previous layer's output map on each face: faces x (x, y, 1) x neurons
+    lineage = []  # per ReLU layer: (face of origin in the previous layer, bits)
     for ell, (W, b, relu) in enumerate(zip(cn.weights, cn.biases, cn.relu)):
         if ell > last_relu:
             break  # the output map does not cut regions
-        new_faces = []
-        for V, P, p, bits in faces:
-            if P is None:
-                Z, z = W, b
-            else:
-                # P, p hold the previous pre-activation map and its on-mask: h = (P x + p) * mask
-                mask = bits[-1] if (p is not None and len(bits) and cn.relu[ell - 1]) else None
-                if mask is not None:
-                    Wm = W * mask
-                    Z, z = Wm @ P, Wm @ p + b
-                else:
-                    Z, z = W @ P, W @ p + b
-            if not relu:
-                new_faces.append((V, Z, z, bits + [None]))
-                continue
-            Va = np.array(V[0])
-            # per-vertex tolerances: vertices are line intersections, accurate relative to
-            # themselves, so a tiny face near the origin of a huge box keeps its precision
-            vals = Va @ Z.T + z  # (k, n)
-            tolv = _RTOL * (np.abs(Va) @ np.abs(Z).T + np.abs(z))
-            above, below = vals > tolv, vals < -tolv
-            cutting = above.any(axis=0) & below.any(axis=0)
-            if not cutting.any():
-                new_faces.append((V, Z, z, bits + [above.any(axis=0)]))
-                continue
-            pieces: list = []
-            idx = np.nonzero(cutting)[0]
-            cand = np.column_stack([Z[idx], z[idx], idx.astype(np.float64)])
-            _cut(V, cand if len(cand) > _NUMPY_MIN else cand.tolist(), pieces)
-            # neurons that do not cross the face keep its bits; the cut records the others
-            base = above.any(axis=0)
-            for q, sides in pieces:
-                m = base.copy()
-                for j, on in sides:
-                    m[j] = on
-                new_faces.append((q, Z, z, bits + [m]))
-        faces = new_faces
-    # polygons and patterns are built lazily from the raw faces (PlanarSubdivision properties)
-    return PlanarSubdivision([(V[0], bits) for V, _, _, bits in faces], (lo, hi), time.perf_counter() - t0)
+        if M is None:
+            A = np.empty((1, 3, W.shape[0]))
+            A[0, 0], A[0, 1], A[0, 2] = W[:, 0], W[:, 1], b
+        else:
+            P, _, n_prev = M.shape
+            A = (M.reshape(P * 3, n_prev) @ W.T).reshape(P, 3, W.shape[0])
+            A[:, 2, :] += b
+        if not relu:
+            M = A
+            continue
+        X, Y, E, start, parent, bits = _cut_layer(X, Y, E, start, A, lines)
+        lineage.append((parent, bits))
+        if ell < last_relu:
+            M = A[parent] * bits[:, None, :]
+    # patterns: follow each face back through the layers
+    idx = np.arange(len(start) - 1)
+    rows = []
+    for parent, bits in reversed(lineage):
+        rows.append(bits[idx])
+        idx = parent[idx]
+    pm = np.concatenate(rows[::-1], axis=1)
+    return PlanarSubdivision(np.column_stack([X, Y]), start, pm, (lo, hi), time.perf_counter() - t0)

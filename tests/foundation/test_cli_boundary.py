@@ -51,7 +51,15 @@ def files(tmp_path_factory) -> dict[str, Path]:
     cert = d / "hbdss2.json"
     r = run_cli("depth", "hbdss", "--n", "2", "--exact", "--certificate", str(cert))
     assert r.returncode in (0, 1) and cert.exists(), r.stderr
-    return {"net": net, "arr": arr, "point": point, "cert": cert, "out": d / "out"}
+    net3 = d / "net3.json"
+    net3.write_text(json.dumps({"input_dim": 3, "layers": [
+        {"weight": [[1, 0, 0], [0, 1, 0]], "bias": [0, -1], "activation": "relu"},
+        {"weight": [[1, 1]], "bias": [0], "activation": "linear"}]}))
+    plane = [d / f"p{i}.json" for i in range(3)]
+    for path, p_ in zip(plane, ([0, 0, 0], [1, 0, 0], ["0", "1", "1/2"])):
+        path.write_text(json.dumps(p_))
+    return {"net": net, "arr": arr, "point": point, "cert": cert, "out": d / "out", "net3": net3,
+            "p0": plane[0], "p1": plane[1], "p2": plane[2]}
 
 
 # one quick invocation of every command that has --json (the test below checks the list is complete)
@@ -77,6 +85,7 @@ JSON_CASES: dict[str, list[str]] = {
     "regions arrangement": ["regions", "arrangement", "{arr}"],
     "regions bounds": ["regions", "bounds", "--input-dim", "2", "--widths", "4,4"],
     "convert": ["convert", "{net}", "{out}.onnx"],
+    "regions slice": ["regions", "slice", "{net3}", "--points", "{p0}", "{p1}", "{p2}"],
 }
 # the HiGHS paths, whose C library printed a banner on stdout
 EXTRA_JSON_CASES = {
