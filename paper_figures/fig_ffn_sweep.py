@@ -16,7 +16,7 @@ def sweep_data(max_width_1d: int = 1024, max_width_2d: int = 1024, seed: int = 0
     """Rows of the three sweeps: T_2 vs LA-I, f1 vs fixed ReLU, f1 vs fixed tanh."""
     out = {}
     for name, top in (("T", max_width_2d), ("f1_relu", max_width_1d), ("f1_tanh", max_width_1d)):
-        r = sweep(name, default_widths(name, top), seed=seed, progress=progress)
+        r = sweep(name, default_widths(name, top), seed=seed, progress=progress, fit="lstsq")
         out[name] = {"widths": [row.width for row in r.rows], "rmse": [row.rmse for row in r.rows],
                      "certified": [row.certified for row in r.rows], "floor": [row.floor for row in r.rows]}
     return out

@@ -11,7 +11,12 @@ parameter).  Modules:
 * :mod:`~expressivity.ffn.chebyshev` -- the certified Chebyshev floor E_λ;
 * :mod:`~expressivity.ffn.witnesses` -- separating functions with exact parameters;
 * :mod:`~expressivity.ffn.sweeps` -- fits of the weaker class against certified floors;
-* :mod:`~expressivity.ffn.gate_stats` -- Hill numbers / effective number of activations.
+* :mod:`~expressivity.ffn.gate_stats` -- Hill numbers / effective number of activations;
+* :mod:`~expressivity.ffn.expressions` / :mod:`~expressivity.ffn.custom` -- user activations and gates
+  (formulas with derived metadata, or numpy callables with declared metadata);
+* :mod:`~expressivity.ffn.derivatives` -- analytic input Jacobians and parameter gradients;
+* :mod:`~expressivity.ffn.training` -- ``fit`` (L-BFGS on all parameters), residual stacks;
+* :mod:`~expressivity.ffn.layer_io` -- layer files (JSON; formulas stored as text).
 """
 
 from .activations import (PAPER_DICTIONARY, PL_DICTIONARY, POLY_DICTIONARY, Activation, activation_names,
@@ -28,6 +33,13 @@ from .layers import FFNLayer, fixed_type1, fixed_type2, la_type1, la_type2, moa_
 from .nesting import fixed_to_la, fixed_to_moa, la_to_moa, sigmoid_containment_evidence
 from .sweeps import SWEEPS, sweep
 from .witnesses import WITNESS_NAMES, Witness, check_lambda, get_witness
+from .custom import (activation_from_callable, activation_from_expression, as_activation, as_gate, check_activation,
+                     gate_from_callable, gate_from_expression)
+from .derivatives import input_jacobian, parameter_gradients
+from .expressions import ExpressionError, parse_formula
+from .layer_io import layer_from_json, layer_to_json, load_layer, save_layer
+from .sweeps import floor_violations
+from .training import FFNNetwork, FitResult, fit, loss_and_gradient, target_function, template
 
 __all__ = [
     "Activation", "get_activation", "activation_names", "leaky_relu", "resolve_dictionary",
@@ -42,4 +54,8 @@ __all__ = [
     "Witness", "get_witness", "check_lambda", "WITNESS_NAMES", "SWEEPS", "sweep",
     "normalize_gates", "hill_number", "hill_exact", "renyi_entropy", "tsallis_entropy", "effective_sample_size",
     "effective_activations",
+    "activation_from_expression", "activation_from_callable", "gate_from_expression", "gate_from_callable",
+    "as_activation", "as_gate", "check_activation", "ExpressionError", "parse_formula",
+    "input_jacobian", "parameter_gradients", "FFNNetwork", "FitResult", "fit", "loss_and_gradient", "template",
+    "target_function", "layer_to_json", "layer_from_json", "save_layer", "load_layer", "floor_violations",
 ]

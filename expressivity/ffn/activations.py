@@ -57,8 +57,9 @@ class Activation:
     sym : callable
         sympy form: ``sym(z)`` returns an expression in the sympy expression ``z``.
     smoothness : {"polynomial", "analytic", "C1", "C0"}
-        ``analytic`` means real-analytic on R; ``C1``/``C0`` mean piecewise polynomial with that
-        global regularity.
+        ``analytic`` means real-analytic on R; ``C1``/``C0`` mean piecewise analytic with finitely
+        many breakpoints and that global regularity (piecewise polynomial when ``piece_degrees``
+        is given; every built-in one is).
     breakpoints : tuple of Fraction
         Where the pieces meet (empty for analytic and polynomial activations).
     d1_jumps, d2_jumps : tuple of Fraction
@@ -68,6 +69,12 @@ class Activation:
         activation is not piecewise polynomial.  The zero polynomial has degree 0 here.
     params : mapping
         Parameters such as ``{"eta": Fraction(1, 100)}``.
+    expression : str or None
+        The formula text of a user activation built by
+        :func:`~expressivity.ffn.custom.activation_from_expression` (what a layer file stores).
+    origin : {"builtin", "expression", "callable"}
+        Where the metadata comes from: the built-in table, derived from the sympy formula
+        (``symbolic``), or declared with a numpy callable (checked numerically only).
 
     Examples
     --------
@@ -90,6 +97,8 @@ class Activation:
     params: Mapping[str, Fraction] = field(default_factory=dict, compare=False)
     description: str = ""
     exact_fn: Callable[[Fraction], Fraction] | None = field(default=None, repr=False, compare=False)
+    expression: str | None = field(default=None, compare=False)
+    origin: str = field(default="builtin", compare=False)
 
     def exact(self, z: Fraction) -> Fraction:
         """Exact value at a rational point (piecewise-polynomial activations only)."""

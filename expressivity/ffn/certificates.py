@@ -33,7 +33,6 @@ import sympy as sp
 
 from ..exceptions import DegenerateInputError, InvalidInputError, ShapeError
 from ..numbers import float_to_fraction, to_fraction
-from .gates import get_gate
 from .intervals import Enclosure, enclose_sympy, float_down
 from .layers import FFNLayer
 
@@ -211,11 +210,11 @@ def ridge_jump(layer: FFNLayer, e: Sequence[Any], t: Any, y: Sequence[Any], *, c
     def gates(U, c):
         pre = [sum(U[k, i] * y[i] for i in range(d)) + (c[k] if c is not None else 0) for k in range(K)]
         if numeric and check_generic:
-            g = get_gate(layer.gate)
+            g = layer.gate_object
             for k, z in enumerate(pre):
                 if any(sp.simplify(z - kink) == 0 for kink in g.kinks) and any(U[k, i] != 0 for i in range(d)):
                     raise DegenerateInputError(f"y lies on a kink of gate {k}; choose another point of H")
-        return get_gate(layer.gate).sym(pre)
+        return layer.gate_object.sym(pre)
 
     g1 = gates(P["U1"], P.get("c1")) if layer.mixing == "moa" else None
     g2 = gates(P["U2"], P.get("c2")) if layer.mixing == "moa" and layer.variant == "bi" else None

@@ -45,6 +45,10 @@ class Gate:
     piecewise_linear : bool
     kinks : tuple of Fraction
         Breakpoints of an elementwise piecewise-linear gate.
+    d1 : callable or None
+        Elementwise derivative ``s'`` (right derivative at kinks); softmax uses :meth:`vjp`.
+    expression, origin
+        Formula text and origin of a user gate (see :mod:`~expressivity.ffn.custom`).
     """
 
     name: str
@@ -53,6 +57,29 @@ class Gate:
     value_range: str
     piecewise_linear: bool = False
     kinks: tuple[Fraction, ...] = ()
+    d1: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False, compare=False)
+    expression: str | None = field(default=None, compare=False)
+    origin: str = field(default="builtin", compare=False)
+
+    def vjp(self, pre: np.ndarray, values: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """Pull a gradient ``grad = ∂L/∂π`` ([T, K]) back to the pre-activations ``pre = U x + c``.
+
+        ``values`` are ``π = s(pre)``.  Softmax couples the K entries
+        (``π ⊙ (grad − ⟨grad, π⟩)``); every other gate acts elementwise (``grad ⊙ s'(pre)``, the
+        right derivative at kinks).
+
+        Examples
+        --------
+        >>> g = get_gate("tanh")
+        >>> z = np.array([[0.0, 1.0]])
+        >>> np.round(g.vjp(z, g.fn(z), np.ones((1, 2))), 6).tolist()
+        [[1.0, 0.419974]]
+        """
+        if self.name == "softmax" and self.origin == "builtin":
+            return values * (grad - np.sum(grad * values, axis=-1, keepdims=True))
+        if self.d1 is None:
+            raise InvalidInputError(f"gate {self.name} has no derivative; give d1 to differentiate or train it")
+        return grad * self.d1(pre)
 
 
 def _softmax_np(z: np.ndarray) -> np.ndarray:
@@ -65,16 +92,22 @@ def _softmax_sym(zs):
     return [v / s for v in e]
 
 
+def _box(z: np.ndarray) -> np.ndarray:
+    return ((z >= -1.0) & (z < 1.0)).astype(np.float64)
+
+
 _GATES = {
-    "tanh": Gate("tanh", np.tanh, lambda zs: [sp.tanh(z) for z in zs], "signed"),
-    "sigmoid": Gate("sigmoid", special.expit, lambda zs: [1 / (1 + sp.exp(-z)) for z in zs], "positive"),
+    "tanh": Gate("tanh", np.tanh, lambda zs: [sp.tanh(z) for z in zs], "signed", d1=lambda z: 1.0 - np.tanh(z) ** 2),
+    "sigmoid": Gate("sigmoid", special.expit, lambda zs: [1 / (1 + sp.exp(-z)) for z in zs], "positive",
+                    d1=lambda z: special.expit(z) * (1.0 - special.expit(z))),
     "softmax": Gate("softmax", _softmax_np, _softmax_sym, "simplex"),
     "hardtanh": Gate("hardtanh", lambda z: np.clip(z, -1.0, 1.0), lambda zs: [sp.Min(1, sp.Max(-1, z)) for z in zs],
-                     "signed", True, (Fraction(-1), Fraction(1))),
+                     "signed", True, (Fraction(-1), Fraction(1)), d1=_box),
     "hardsigmoid": Gate("hardsigmoid", lambda z: np.clip((z + 1.0) / 2.0, 0.0, 1.0),
                         lambda zs: [sp.Min(1, sp.Max(0, (z + 1) / 2)) for z in zs], "nonnegative", True,
-                        (Fraction(-1), Fraction(1))),
-    "linear": Gate("linear", lambda z: np.array(z, dtype=np.float64), lambda zs: list(zs), "real", True, ()),
+                        (Fraction(-1), Fraction(1)), d1=lambda z: 0.5 * _box(z)),
+    "linear": Gate("linear", lambda z: np.array(z, dtype=np.float64), lambda zs: list(zs), "real", True, (),
+                   d1=lambda z: np.ones_like(z, dtype=np.float64)),
 }
 
 
@@ -131,6 +164,9 @@ def constant_gate_bias(gate: str | Gate, values: Sequence[Fraction]) -> list[sp.
     expressivity.ffn.gates.GateRepresentationError: sigmoid gates take values in (0, 1) only, but entry 0 needs -1/2: a constant sigmoid gate cannot carry a zero or negative LA coefficient (use a tanh gate, or see nesting.sigmoid_containment_evidence)
     """
     g = get_gate(gate)
+    if g.origin != "builtin":
+        raise GateRepresentationError(f"user gate {g.name}: no exact inverse is known, so constant gate values cannot be "
+                                      "solved for; embed LA with a built-in gate")
     vals = [Fraction(v) for v in values]
     out: list[sp.Expr] = []
     if g.name == "tanh":

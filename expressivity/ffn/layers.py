@@ -36,7 +36,7 @@ import sympy as sp
 
 from ..exceptions import ComputationTooLargeError, InvalidInputError, NonFiniteError, NumberTypeError, ShapeError
 from .activations import Activation, resolve_dictionary
-from .gates import get_gate
+from .gates import Gate, get_gate
 
 __all__ = [
     "FFNLayer",
@@ -143,12 +143,14 @@ class FFNLayer:
     alpha: Any = None
     beta: Any = None
     gamma: Any = None
-    gate: str | None = None
+    gate: str | Gate | None = None
     U1: Any = None
     c1: Any = None
     U2: Any = None
     c2: Any = None
     kind: str = field(default="", compare=False)
+    _activations: tuple = field(default=(), init=False, repr=False, compare=False)
+    _gate: Any = field(default=None, init=False, repr=False, compare=False)
 
     # ------------------------------------------------------------------ validation
     def __post_init__(self) -> None:
@@ -162,12 +164,15 @@ class FFNLayer:
             raise InvalidInputError(
                 f"{self.mixing} Type-{self.ffn_type} has variants {sorted(v for v in allowed[(self.ffn_type, self.mixing)] if v)}"
                 f" (None for Type-I); got {self.variant!r}")
-        acts = resolve_dictionary(self.dictionary)
+        acts = resolve_dictionary(self.dictionary)  # the objects are kept: user activations need no registry
+        object.__setattr__(self, "_activations", acts)
         object.__setattr__(self, "dictionary", tuple(a.name for a in acts))
         if self.mixing == "fixed" and len(acts) != 1:
             raise InvalidInputError("a fixed-activation FFN takes exactly one activation")
         if self.mixing == "moa":
-            object.__setattr__(self, "gate", get_gate(self.gate or "tanh").name)
+            g = get_gate(self.gate or "tanh")
+            object.__setattr__(self, "_gate", g)
+            object.__setattr__(self, "gate", g.name)
         elif self.gate is not None:
             raise InvalidInputError(f"{self.mixing} layers have no gate (got gate={self.gate!r})")
         raws: dict[str, tuple[np.ndarray, set[str]]] = {}
@@ -256,6 +261,9 @@ class FFNLayer:
         head = ("ffn_type", "mixing", "variant", "dictionary", "gate", "kind")
         if any(getattr(self, h) != getattr(other, h) for h in head):
             return False
+        if [a.expression for a in self._activations] != [a.expression for a in other._activations] or \
+                (self._gate is not None and self._gate.expression != other._gate.expression):
+            return False
         for n in _ARRAYS:
             a, b = getattr(self, n), getattr(other, n)
             if (a is None) != (b is None) or (a is not None and (a.shape != b.shape or not bool(np.all(a == b)))):
@@ -290,7 +298,13 @@ class FFNLayer:
 
     @property
     def activations(self) -> tuple[Activation, ...]:
-        return resolve_dictionary(self.dictionary)
+        """The dictionary as :class:`~expressivity.ffn.activations.Activation` objects (built-in or user)."""
+        return self._activations
+
+    @property
+    def gate_object(self):
+        """The :class:`~expressivity.ffn.gates.Gate` of an MoA layer (``None`` otherwise)."""
+        return self._gate
 
     @property
     def has_gate_bias(self) -> bool:
@@ -345,7 +359,7 @@ class FFNLayer:
         U = self._f["U1" if which == 1 else "U2"]
         c = self._f.get("c1" if which == 1 else "c2")
         pre = Xf @ U.T + (0.0 if c is None else c)
-        return get_gate(self.gate).fn(pre)
+        return self._gate.fn(pre)
 
     def _mix(self, Z: np.ndarray, X: np.ndarray, branch: int) -> np.ndarray:
         acts = self.activations
@@ -406,7 +420,7 @@ class FFNLayer:
 
         def gates(U, c):
             pre = [sp.Add(*[U[k, i] * xs[i] for i in range(d)]) + (c[k] if c is not None else 0) for k in range(K)]
-            return get_gate(self.gate).sym(pre)
+            return self._gate.sym(pre)
 
         def coef(name, j, k):
             a = P[name]
@@ -443,7 +457,7 @@ class FFNLayer:
 
 
 # ---------------------------------------------------------------------- constructors
-def fixed_type1(activation: str, W1, W2, b1=None) -> FFNLayer:
+def fixed_type1(activation: str | Activation, W1, W2, b1=None) -> FFNLayer:
     """Fixed-activation Type-I FFN ``W2 σ(W1 x + b1)``.
 
     Examples
@@ -454,24 +468,24 @@ def fixed_type1(activation: str, W1, W2, b1=None) -> FFNLayer:
     return FFNLayer("I", "fixed", None, (activation,), W1=W1, W2=W2, b1=b1)
 
 
-def fixed_type2(activation: str, W1, W2, W3, b1=None, b2=None) -> FFNLayer:
+def fixed_type2(activation: str | Activation, W1, W2, W3, b1=None, b2=None) -> FFNLayer:
     """Fixed gated Type-II FFN ``W3 (σ(W1 x + b1) ⊙ (W2 x + b2))`` (SwiGLU: ``silu``, ReGLU: ``relu``)."""
     return FFNLayer("II", "fixed", "one", (activation,), W1=W1, W2=W2, W3=W3, b1=b1, b2=b2)
 
 
-def la_type1(dictionary: Sequence[str], alpha, W1, W2, b1=None) -> FFNLayer:
+def la_type1(dictionary: Sequence[str | Activation], alpha, W1, W2, b1=None) -> FFNLayer:
     """LA Type-I ``W2 φ_α(W1 x + b1)`` with ``φ_α = Σ_k α_k σ_k``; ``alpha`` of shape (K,) or (m, K)."""
     return FFNLayer("I", "la", None, tuple(dictionary), W1=W1, W2=W2, b1=b1, alpha=alpha)
 
 
-def la_type2(variant: str, dictionary: Sequence[str], W1, W2, W3, *, alpha=None, beta=None, gamma=None, b1=None,
+def la_type2(variant: str, dictionary: Sequence[str | Activation], W1, W2, W3, *, alpha=None, beta=None, gamma=None, b1=None,
              b2=None) -> FFNLayer:
     """LA Type-II, ``variant`` in ``{"one", "bi", "quad"}``."""
     return FFNLayer("II", "la", variant, tuple(dictionary), W1=W1, W2=W2, W3=W3, b1=b1, b2=b2, alpha=alpha, beta=beta,
                     gamma=gamma)
 
 
-def moa_type1(dictionary: Sequence[str], W1, W2, U, c=None, *, gate: str = "tanh", b1=None) -> FFNLayer:
+def moa_type1(dictionary: Sequence[str | Activation], W1, W2, U, c=None, *, gate: str | Gate = "tanh", b1=None) -> FFNLayer:
     """MoA Type-I ``W2 Σ_k π_k(x) σ_k(W1 x + b1)``, ``π = s(U x + c)``.
 
     Examples
@@ -483,8 +497,8 @@ def moa_type1(dictionary: Sequence[str], W1, W2, U, c=None, *, gate: str = "tanh
     return FFNLayer("I", "moa", None, tuple(dictionary), W1=W1, W2=W2, b1=b1, gate=gate, U1=U, c1=c)
 
 
-def moa_type2(variant: str, dictionary: Sequence[str], W1, W2, W3, U1, c1=None, U2=None, c2=None, *,
-              gate: str = "tanh", b1=None, b2=None) -> FFNLayer:
+def moa_type2(variant: str, dictionary: Sequence[str | Activation], W1, W2, W3, U1, c1=None, U2=None, c2=None, *,
+              gate: str | Gate = "tanh", b1=None, b2=None) -> FFNLayer:
     """MoA Type-II, ``variant`` in ``{"one", "bi"}``; bi-MoA has separate gates (U1, c1) and (U2, c2)."""
     return FFNLayer("II", "moa", variant, tuple(dictionary), W1=W1, W2=W2, W3=W3, b1=b1, b2=b2, gate=gate, U1=U1,
                     c1=c1, U2=U2, c2=c2)

@@ -72,7 +72,8 @@ def fixed_to_la(layer: FFNLayer, dictionary: Sequence[str] = PAPER_DICTIONARY, *
     """
     if layer.mixing != "fixed":
         raise InvalidInputError(f"fixed_to_la needs a fixed-activation layer, got {layer.class_name}")
-    names = tuple(a.name for a in resolve_dictionary(dictionary))
+    acts = resolve_dictionary(dictionary)  # objects: user activations need no registry
+    names = tuple(a.name for a in acts)
     sigma = layer.dictionary[0]
     if sigma not in names:
         raise InvalidInputError(f"the activation {sigma!r} of the fixed layer is not in the LA dictionary {names}; "
@@ -80,15 +81,15 @@ def fixed_to_la(layer: FFNLayer, dictionary: Sequence[str] = PAPER_DICTIONARY, *
     K = len(names)
     alpha = _onehot(K, names.index(sigma))
     if layer.ffn_type == "I":
-        return FFNLayer("I", "la", None, names, W1=layer.W1, W2=layer.W2, b1=layer.b1, alpha=alpha)
+        return FFNLayer("I", "la", None, acts, W1=layer.W1, W2=layer.W2, b1=layer.b1, alpha=alpha)
     if variant == "one":
-        return FFNLayer("II", "la", "one", names, W1=layer.W1, W2=layer.W2, W3=layer.W3, b1=layer.b1, b2=layer.b2,
+        return FFNLayer("II", "la", "one", acts, W1=layer.W1, W2=layer.W2, W3=layer.W3, b1=layer.b1, b2=layer.b2,
                         alpha=alpha)
     if variant == "bi":
         if "id" not in names:
             raise InvalidInputError("a bi-sided LA reproduces the linear up-branch with β = e_Id, but 'id' is not in the "
                                     f"dictionary {names}")
-        return FFNLayer("II", "la", "bi", names, W1=layer.W1, W2=layer.W2, W3=layer.W3, b1=layer.b1, b2=layer.b2,
+        return FFNLayer("II", "la", "bi", acts, W1=layer.W1, W2=layer.W2, W3=layer.W3, b1=layer.b1, b2=layer.b2,
                         alpha=alpha, beta=_onehot(K, names.index("id")))
     raise InvalidInputError(f"variant must be 'one' or 'bi', got {variant!r}")
 
@@ -218,7 +219,7 @@ def la_to_moa(layer: FFNLayer, gate: str = "tanh", *, scale=None, gate_bias: boo
         zero_U[...] = sp.Integer(0)
     if layer.variant == "quad":
         alpha, beta = _factor_rank1(layer.gamma, exact)
-        layer = FFNLayer("II", "la", "bi", layer.dictionary, W1=layer.W1, W2=layer.W2, W3=layer.W3, b1=layer.b1,
+        layer = FFNLayer("II", "la", "bi", layer.activations, W1=layer.W1, W2=layer.W2, W3=layer.W3, b1=layer.b1,
                          b2=layer.b2, alpha=alpha, beta=beta)
     branches = ["alpha"] + (["beta"] if layer.variant == "bi" else [])
     scales = [1] * m
@@ -234,9 +235,9 @@ def la_to_moa(layer: FFNLayer, gate: str = "tanh", *, scale=None, gate_bias: boo
     Wnew = np.array([[Wout[o, j] * scales[j] for j in range(m)] for o in range(Wout.shape[0])],
                     dtype=object if exact else np.float64)
     if layer.ffn_type == "I":
-        return FFNLayer("I", "moa", None, layer.dictionary, W1=layer.W1, W2=Wnew, b1=layer.b1, gate=gate, U1=zero_U,
+        return FFNLayer("I", "moa", None, layer.activations, W1=layer.W1, W2=Wnew, b1=layer.b1, gate=gate, U1=zero_U,
                         c1=c1)
-    return FFNLayer("II", "moa", layer.variant, layer.dictionary, W1=layer.W1, W2=layer.W2, W3=Wnew, b1=layer.b1,
+    return FFNLayer("II", "moa", layer.variant, layer.activations, W1=layer.W1, W2=layer.W2, W3=Wnew, b1=layer.b1,
                     b2=layer.b2, gate=gate, U1=zero_U, c1=c1, U2=zero_U if layer.variant == "bi" else None,
                     c2=c2 if layer.variant == "bi" else None)
 

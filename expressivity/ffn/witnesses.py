@@ -37,7 +37,8 @@ from .chebyshev import chebyshev_affine_floor
 from .intervals import Enclosure, enclose_sympy
 from .layers import FFNLayer, input_symbols, la_type1, la_type2, moa_type1, moa_type2
 
-__all__ = ["Witness", "get_witness", "witness_names", "WITNESS_NAMES", "check_lambda", "LAMBDA_RANGE", "LAMBDA_MAX_DIGITS"]
+__all__ = ["Witness", "get_witness", "witness_names", "WITNESS_NAMES", "check_lambda", "LAMBDA_RANGE", "LAMBDA_MAX_DIGITS",
+           "t3_mixed_derivative_floor", "t3_mixed_derivative_measured"]
 
 #: λ must lie in this closed range (tanh(λ) is 1 to 120 bits beyond it; tiny λ make every gap vanish).
 LAMBDA_RANGE: tuple[Fraction, Fraction] = (Fraction(1, 10**6), Fraction(10**6))
@@ -314,6 +315,68 @@ def _T3(lam: Fraction) -> Witness:
 
     return Witness("T3", f"tanh({lam}·x1)·ReLU(x2)·ReLU(x3)", "bi-LA ⊊ bi-MoA", layer, "LA-II-bi / LA-II-quad", target,
                    xs, {"lambda": lam}, certify, "constant gate tanh(atanh(1/2)) = 1/2 on ReLU(x3), output weight 2")
+
+
+def t3_mixed_derivative_floor(lam: Any = 2) -> Certificate:
+    """``‖∂₂∂₃(T3 − g)‖_∞ ≥ ¼ tanh λ`` on (−1, 1)³ for every bi-LA / quad-LA Type-II layer g of any width.
+
+    Argument (the ridge-jump lemma one order up).  Let ``D_h = ∂₂∂₃h`` and, along the line
+    ``L = {x2 = x3 = 0}``, let ``DD_h(x1)`` be the double jump ``Σ ±`` of the limits of ``D_h`` along
+    four generic rays into the quadrants of the (x2, x3)-plane.
+
+    * ``D_T3 = tanh(λx1) H(x2) H(x3)``, so ``DD_T3(x1) = tanh(λ x1)``.
+    * A bi/quad-LA term ``w φ(a·x + b) ψ(c·x + d)`` (dictionary activations: piecewise analytic,
+      finitely many breakpoints) has ``D`` piecewise continuous with jumps across finitely many
+      hyperplanes (if ``D`` has a singular part, the norm is +∞ and there is nothing to prove).  A
+      jump across a single hyperplane through L adds 0 to ``DD`` (the four rays pair up on either
+      side), hyperplanes not containing L meet it in finitely many points, and a product of two jumps
+      across two hyperplanes through L adds a *constant*, since both pre-activations vanish on L.  So
+      ``DD_g ≡ c`` on L away from finitely many points.
+    * ``|DD_h(x1)| ≤ 4‖D_h‖_∞`` (four limits of values at continuity points), and
+      ``sup_{x1} |tanh(λ x1) − c| ≥ tanh λ``.
+
+    Hence the bound, uniform in width.  ``tanh λ`` is enclosed by interval arithmetic (method
+    ``interval``); the argument itself is a proof on paper, checked numerically against trained
+    networks by :func:`t3_mixed_derivative_measured`.
+
+    Examples
+    --------
+    >>> c = t3_mixed_derivative_floor(2)
+    >>> round(float(c.lower_bound), 6), c.method, c.kind
+    (0.241007, 'interval', 'gap')
+    """
+    from .intervals import Enclosure, tanh_enclosure
+
+    lamf = check_lambda(lam)
+    t = tanh_enclosure(lamf)
+    enc = Enclosure(t.lo / 4, t.hi / 4)
+    return Certificate("T3", "bi-LA and quad-LA Type-II (any width)", None,
+                       "‖∂₂∂₃(T3 − g)‖_∞ on (−1,1)³ (ess sup; +∞ if ∂₂∂₃g is not a function)", enc.lo, "interval",
+                       "the double jump of ∂₂∂₃ along {x2 = x3 = 0} is tanh(λx1) for T3 and constant for every bi/quad-LA "
+                       "net; it is at most 4 times the norm, and sup|tanh(λx1) − c| ≥ tanh λ: gap ≥ ¼ tanh λ at every width",
+                       enc, {"lambda": str(lamf)})
+
+
+def t3_mixed_derivative_measured(g, lam: Any = 2, delta: float = 1e-3, eta: float = 1e-6, n: int = 41) -> float:
+    """``max |∂₂∂₃(T3 − g)|`` sampled at ``(x1, ±δ, ±δ)`` (x1 on a grid of [−1, 1]) and on an 8³ grid (numeric).
+
+    ``∂₂∂₃T3 = tanh(λx1) H(x2) H(x3)`` exactly; ``∂₂∂₃g`` is a central difference (step ``eta``) in x3
+    of ``∂₂g`` from :func:`~expressivity.ffn.derivatives.input_jacobian`.  Point values of a
+    piecewise-continuous ``∂₂∂₃h`` are values the norm takes, so this estimates the norm from below;
+    the four quadrant points beside ``{x2 = x3 = 0}`` are where the floor argument looks.
+    """
+    from .derivatives import input_jacobian
+
+    lamf = float(check_lambda(lam))
+    t = np.linspace(-1.0, 1.0, n)
+    pts = [np.column_stack([t, np.full(n, s2 * delta), np.full(n, s3 * delta)]) for s2 in (1, -1) for s3 in (1, -1)]
+    c = np.linspace(-0.95, 0.95, 8)  # no point on the kink planes x2 = 0, x3 = 0
+    pts.append(np.array(np.meshgrid(c, c, c)).reshape(3, -1).T)
+    X = np.concatenate(pts)
+    e3 = np.array([0.0, 0.0, eta])
+    d23g = (input_jacobian(g, X + e3)[:, 0, 1] - input_jacobian(g, X - e3)[:, 0, 1]) / (2 * eta)
+    d23T = np.tanh(lamf * X[:, 0]) * (X[:, 1] > 0) * (X[:, 2] > 0)
+    return float(np.max(np.abs(d23T - d23g)))
 
 
 # ---------------------------------------------------------------------- piecewise-linear
