@@ -14,7 +14,9 @@ is below ``1e-11`` times the magnitude of the terms summed.
 All faces of a layer are processed together with numpy: the faces are flat vertex arrays,
 the per-face maps of a layer come from one matrix product, a line far from a face (beyond
 its circumscribed radius) is discarded without looking at the vertices, and the cuts run as
-a binary space partition in rounds over all pieces at once (:func:`_cut_layer`).
+a binary space partition in rounds over all pieces at once (:func:`_cut_layer`).  With
+numba installed, an optional compiled kernel does the same cuts face by face
+(:mod:`expressivity.regions._planar_kernel`; see ``kernel`` in :func:`planar_regions`).
 
 The faces are the activation regions restricted to the box; each is convex, so the count
 agrees with :func:`expressivity.regions.enumerate_regions` on the same box (checked in the
@@ -23,6 +25,8 @@ tests and the claim ``regions.methods_agree``).
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -137,7 +141,7 @@ def slice_network(net: ReLUNetwork, origin: Any, directions: Any) -> ReLUNetwork
 
 
 def planar_regions(net: ReLUNetwork, box: Any = None, *, whole_space_radius: float | None = None,
-                   plane: tuple[Any, Any] | None = None) -> PlanarSubdivision:
+                   plane: tuple[Any, Any] | None = None, kernel: str = "auto") -> PlanarSubdivision:
     """Activation regions of a 2-input network in a box by planar subdivision (no LPs).
 
     Parameters
@@ -151,6 +155,15 @@ def planar_regions(net: ReLUNetwork, box: Any = None, *, whole_space_radius: flo
         ``whole_space_radius``.
     plane : (origin, directions), optional
         Count the regions of the 2-D slice ``origin + directions @ t`` instead.
+    kernel : {"auto", "numba", "numpy"}
+        Who cuts the faces: numpy rounds over all faces, or the compiled kernel of
+        :mod:`expressivity.regions._planar_kernel` (needs numba, the ``[fast]`` extra; same
+        geometry, hence the same regions and patterns; faces in another order).  The kernel is
+        much faster on small nets, but loading it costs a process ~0.4 s once (the first run
+        after installing also compiles it, a few seconds, cached on disk).  So "auto" uses it
+        only once this process has spent 0.4 s CPU in the numpy path (or it is already
+        loaded): a single small count never pays the load.  The environment variable
+        ``EXPRESSIVITY_PLANAR_KERNEL`` (same three values) overrides "auto".
 
     Examples
     --------
@@ -170,7 +183,7 @@ def planar_regions(net: ReLUNetwork, box: Any = None, *, whole_space_radius: flo
         raise ShapeError(f"the planar path needs a 2-input network (or plane=(origin, directions)), got input_dim {cn.input_dim}")
     if box is None:
         if whole_space_radius is not None:
-            return _subdivide(cn, *normalize_box(float(whole_space_radius), 2), t0)
+            return _subdivide(cn, *normalize_box(float(whole_space_radius), 2), t0, kernel)
         # counts in nested boxes only grow; stop once three radii a factor 10 apart agree
         W0, b0 = cn.weights[0], cn.biases[0]
         nr = np.linalg.norm(W0, axis=1)
@@ -178,7 +191,7 @@ def planar_regions(net: ReLUNetwork, box: Any = None, *, whole_space_radius: flo
         R = 1e3 * max(1.0, float(np.max(np.abs(b0[ok]) / nr[ok])) if np.any(ok) else 1.0)
         counts: list[int] = []
         for _ in range(6):
-            res = _subdivide(cn, *normalize_box(R, 2), t0)
+            res = _subdivide(cn, *normalize_box(R, 2), t0, kernel)
             counts.append(res.count)
             if len(counts) >= 3 and counts[-1] == counts[-2] == counts[-3]:
                 return res
@@ -186,7 +199,7 @@ def planar_regions(net: ReLUNetwork, box: Any = None, *, whole_space_radius: flo
         warnings.warn(f"planar whole-plane counts did not stabilise over radii up to {R / 10:.3g}: {counts}; "
                       f"use enumerate_regions(net) for the whole-space traversal (no box)", RuntimeWarning, stacklevel=2)
         return res
-    return _subdivide(cn, *normalize_box(box, 2), t0)
+    return _subdivide(cn, *normalize_box(box, 2), t0, kernel)
 
 
 #: relative tolerance of "vertex on a line" (against the magnitude |a x| + |b y| + |c| of the terms summed)
@@ -392,13 +405,56 @@ def _cut_layer(X, Y, E, start, A, lines: _LineTable):
     return Xs, Ys, Es, np.concatenate([[0], np.cumsum(cs)]), ps, bs
 
 
-def _subdivide(cn, lo: np.ndarray, hi: np.ndarray, t0: float) -> PlanarSubdivision:
+#: "auto" loads the compiled kernel once this process has spent this long (CPU seconds) in the
+#: numpy path: about the one-off cost of importing numba and loading the cached kernel, so a
+#: single small count never pays it, and a long session pays at most twice what it needed to
+_KERNEL_SWITCH_SECONDS = 0.4
+_numpy_seconds = [0.0]
+_KERNELS = ("auto", "numba", "numpy")
+
+
+def _compiled_cut_layer(kernel: str):
+    """The numba kernel's ``cut_layer`` for ``kernel`` ("auto", "numba", "numpy"), or None.
+
+    The environment variable ``EXPRESSIVITY_PLANAR_KERNEL`` (one of the three) overrides "auto".
+    "numba" raises :class:`~expressivity.exceptions.InvalidInputError` without numba.
+    """
+    if kernel not in _KERNELS:
+        raise InvalidInputError(f"kernel must be one of {', '.join(_KERNELS)}, got {kernel!r}")
+    if kernel == "auto":
+        kernel = os.environ.get("EXPRESSIVITY_PLANAR_KERNEL", "auto").strip().lower()
+        if kernel not in _KERNELS:
+            raise InvalidInputError(f"EXPRESSIVITY_PLANAR_KERNEL must be one of {', '.join(_KERNELS)}, got {kernel!r}")
+    if kernel == "numpy":
+        return None
+    if kernel == "auto" and __package__ + "._planar_kernel" not in sys.modules and _numpy_seconds[0] < _KERNEL_SWITCH_SECONDS:
+        return None
+    from ._planar_kernel import COMPILED, cut_layer
+
+    if not COMPILED:
+        if kernel == "numba":
+            raise InvalidInputError("kernel='numba' needs numba (pip install 'expressivity[fast]')")
+        return None
+    return cut_layer
+
+
+def _cut_layer_compiled(kernel, X, Y, E, start, A, lines: _LineTable):
+    """:func:`_cut_layer` by the compiled kernel (same geometry; faces in another order)."""
+    X, Y, E, start, parent, bits, buf, n = kernel(X, Y, E, start, np.ascontiguousarray(A), lines._buf, lines.n)
+    lines._buf, lines.n = buf, n
+    lines.rows = buf[:n]
+    return X, Y, E, start, parent, bits
+
+
+def _subdivide(cn, lo: np.ndarray, hi: np.ndarray, t0: float, kernel: str = "auto") -> PlanarSubdivision:
+    c0 = time.process_time()
+    compiled = _compiled_cut_layer(kernel)
     lo0, lo1, hi0, hi1 = float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
     X = np.array([lo0, hi0, hi0, lo0])
     Y = np.array([lo1, lo1, hi1, hi1])
     lines = _LineTable([[0.0, 1.0, -lo1], [1.0, 0.0, -hi0], [0.0, 1.0, -hi1], [1.0, 0.0, -lo0]])
-    E = np.arange(4)
-    start = np.array([0, 4])
+    E = np.arange(4, dtype=np.int64)
+    start = np.array([0, 4], dtype=np.int64)
     last_relu = max(i for i, r in enumerate(cn.relu) if r)
     M = None  # the previous layer's output map on each face: faces x (x, y, 1) x neurons
     lineage = []  # per ReLU layer: (face of origin in the previous layer, bits)
@@ -415,7 +471,10 @@ def _subdivide(cn, lo: np.ndarray, hi: np.ndarray, t0: float) -> PlanarSubdivisi
         if not relu:
             M = A
             continue
-        X, Y, E, start, parent, bits = _cut_layer(X, Y, E, start, A, lines)
+        if compiled is None:
+            X, Y, E, start, parent, bits = _cut_layer(X, Y, E, start, A, lines)
+        else:
+            X, Y, E, start, parent, bits = _cut_layer_compiled(compiled, X, Y, E, start, A, lines)
         lineage.append((parent, bits))
         if ell < last_relu:
             M = A[parent] * bits[:, None, :]
@@ -426,4 +485,6 @@ def _subdivide(cn, lo: np.ndarray, hi: np.ndarray, t0: float) -> PlanarSubdivisi
         rows.append(bits[idx])
         idx = parent[idx]
     pm = np.concatenate(rows[::-1], axis=1)
+    if compiled is None:
+        _numpy_seconds[0] += time.process_time() - c0
     return PlanarSubdivision(np.column_stack([X, Y]), start, pm, (lo, hi), time.perf_counter() - t0)
