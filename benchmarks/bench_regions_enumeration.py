@@ -13,6 +13,13 @@ Rows (each a random Gaussian net, box [-1, 1]^d, the same weights for every meth
 * ``regioncam`` -- the Rust peer (``pip install regioncam``), 2-input nets, float32 weights;
 * ``scip``      -- SCIP native counting (optional, ``--scip``; slow beyond ~100 neurons).
 
+Two focused modes (each interleaves the compared runs, repeats them and prints medians and ratios):
+
+* ``--complete``: plain ``bfs`` against ``bfs`` with ``certify="complete"`` (the exact proof of
+  completeness) on d = 2, 4, 8 nets in [-1, 1]^d; the ratio is the cost of the proof;
+* ``--highdim``: ``bfs`` against SCIP native counting on the 8-input [8, 8] and [12, 12] nets
+  (``--highdim-widths`` to choose; SCIP is capped at ``--cap`` x 30 seconds).
+
 Prints, per net and method, the median wall time over ``--repeats`` runs, regions/s and the
 ratio to our ``bfs`` (or, for 2-D, ``planar`` against ``regioncam``).  The nets are rounded to
 float32 first so that regioncam sees the same weights.
@@ -20,6 +27,11 @@ float32 first so that regioncam sees the same weights.
 Usage::
 
     python benchmarks/bench_regions_enumeration.py [--repeats 3] [--cap 20] [--scip] [--quick]
+    nice -n 10 python benchmarks/bench_regions_enumeration.py --complete [--repeats 3]
+    nice -n 10 python benchmarks/bench_regions_enumeration.py --highdim [--repeats 1] [--highdim-widths 8,8]
+
+Times are wall-clock (``time.perf_counter``) and CPU (``time.process_time``) seconds; on a shared
+machine the CPU ratio is the steadier one.
 """
 
 from __future__ import annotations
@@ -31,7 +43,7 @@ from collections import deque
 
 import numpy as np
 
-from expressivity.exceptions import ComputationTooLargeError
+from expressivity.exceptions import ComputationTooLargeError, SolverTimeoutError
 from expressivity.regions import enumerate_regions
 from expressivity.regions.planar import planar_regions
 from expressivity.relu import ReLUNetwork
@@ -132,13 +144,79 @@ def timed(fn, repeats):
     return statistics.median(ts), out
 
 
+def interleaved(fns: dict, repeats: int) -> dict:
+    """Run the callables in turn, ``repeats`` rounds; per name: (median wall s, median CPU s, last result)."""
+    walls = {k: [] for k in fns}
+    cpus = {k: [] for k in fns}
+    out = {}
+    for _ in range(repeats):
+        for k, fn in fns.items():
+            t, c = time.perf_counter(), time.process_time()
+            out[k] = fn()
+            walls[k].append(time.perf_counter() - t)
+            cpus[k].append(time.process_time() - c)
+    return {k: (statistics.median(walls[k]), statistics.median(cpus[k]), out[k]) for k in fns}
+
+
+def complete_ratio(repeats: int, quick: bool) -> None:
+    """Cost of the exact completeness proof: plain bfs vs certify="complete", interleaved."""
+    nets = [(2, [16, 16]), (4, [8, 8])] if quick else [(2, [32, 32]), (4, [16, 16]), (8, [8, 8])]
+    print(f"{'net':<16}{'regions':>8}{'plain s':>9}{'cpu':>7}{'complete s':>11}{'cpu':>7}{'ratio':>7}{'cpu ratio':>10}"
+          f"  proved")
+    for d, widths in nets:
+        net = make_net(d, widths, 0)
+        r = interleaved({"plain": lambda net=net: enumerate_regions(net, 1.0),
+                         "complete": lambda net=net: enumerate_regions(net, 1.0, certify="complete")}, repeats)
+        (wp, cp, plain), (wc, cc, full) = r["plain"], r["complete"]
+        assert plain.patterns == full.patterns
+        print(f"{f'd={d} {widths}':<16}{full.count:>8}{wp:>9.3f}{cp:>7.2f}{wc:>11.3f}{cc:>7.2f}{wc / wp:>7.2f}"
+              f"{cc / cp:>10.2f}  {full.completeness_certified} (target ratio <= 3)")
+
+
+def highdim_vs_scip(repeats: int, cap: float, widths_list) -> None:
+    """bfs vs SCIP native counting on 8-input nets in [-1, 1]^8, interleaved."""
+    from expressivity.regions.milp import milp_count_scip
+
+    print(f"{'net':<16}{'method':<8}{'regions':>8}{'median s':>10}{'cpu s':>8}{'regions/s':>11}  note")
+    for widths in widths_list:
+        net = make_net(8, widths, 0)
+        name = f"d=8 {widths}"
+
+        def scip(net=net):
+            try:
+                return milp_count_scip(net, 1.0, time_limit=cap * 30).count
+            except SolverTimeoutError as exc:
+                return f"stopped: {exc}"
+
+        r = interleaved({"bfs": lambda net=net: enumerate_regions(net, 1.0).count, "scip": scip}, repeats)
+        (wb, cb, nb), (ws, cs, ns) = r["bfs"], r["scip"]
+        print(f"{name:<16}{'bfs':<8}{nb:>8}{wb:>10.2f}{cb:>8.2f}{nb / wb:>11.0f}")
+        if isinstance(ns, int):
+            print(f"{'':<16}{'scip':<8}{ns:>8}{ws:>10.2f}{cs:>8.2f}{ns / ws:>11.0f}  bfs/scip time ratio "
+                  f"{wb / ws:.2f} (target <= 1); same count: {ns == nb}")
+        else:
+            print(f"{'':<16}{'scip':<8}{'-':>8}{ws:>10.2f}{cs:>8.2f}{'-':>11}  {ns}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--cap", type=float, default=20.0, help="time cap (s) of the slow LP rows")
     ap.add_argument("--scip", action="store_true", help="also time SCIP counting (slow on wide nets)")
     ap.add_argument("--quick", action="store_true", help="small nets only")
+    ap.add_argument("--complete", action="store_true", help="only: cost of certify='complete' vs plain bfs")
+    ap.add_argument("--highdim", action="store_true", help="only: bfs vs SCIP counting on 8-input nets")
+    ap.add_argument("--highdim-widths", default="8,8;12,12", help="widths for --highdim, ';'-separated")
     args = ap.parse_args()
+    if args.complete or args.highdim:
+        warm = make_net(2, [4, 4], 0)
+        enumerate_regions(warm, 1.0, certify="complete")
+        if args.complete:
+            complete_ratio(args.repeats, args.quick)
+        if args.highdim:
+            ws = [[int(v) for v in part.split(",")] for part in args.highdim_widths.split(";")]
+            highdim_vs_scip(args.repeats, args.cap, ws)
+        return
     nets = [(2, [64, 64]), (4, [16, 16]), (2, [32, 32])] if not args.quick else [(2, [16, 16]), (4, [8, 8])]
     R = 1.0
     # warm-up: imports (scipy.spatial, highspy) and first-call costs stay out of the timings

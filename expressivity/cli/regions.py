@@ -90,27 +90,36 @@ def _limit_reached(args: argparse.Namespace, exc, out: dict) -> int:
 # ------------------------------------------------------------------------------------------ count
 _CERTIFIED = ("each region certified exactly; completeness not certified (floating-point traversal): "
               "the count is a certified lower bound")
+_COMPLETE = ("complete: proved -- every region, every facet and every omitted constraint certified in exact "
+             "integer arithmetic on the exact weights, every facet's neighbour listed: the count is exact")
 _NOT_CERTIFIED = "floating-point {what}: nothing certified"
 
 
-def _certification(regions_certified: bool, what: str) -> dict:
+def _certification(regions_certified: bool, what: str, complete: bool = False) -> dict:
+    if complete:
+        return {"method": "exact", "regions_certified": True, "completeness_certified": True,
+                "count_certified_as": "exact", "complete": "proved", "status": _COMPLETE}
     return {"method": "numeric", "regions_certified": regions_certified, "completeness_certified": False,
-            "count_certified_as": "lower_bound" if regions_certified else None,
+            "count_certified_as": "lower_bound" if regions_certified else None, "complete": "not certified",
             "status": _CERTIFIED if regions_certified else _NOT_CERTIFIED.format(what=what)}
 
 
 def _count_bfs(args, net, box) -> dict:
     from ..regions import enumerate_regions, linear_pieces
 
-    kw = dict(facets=args.facets, max_regions=args.max_regions, certify=args.certify, progress=not args.quiet)
+    kw = dict(facets=args.facets, max_regions=args.max_regions, certify=args.certify or False, progress=not args.quiet)
     if args.workers > 1:
         with _process_pool(args.workers) as executor:
             res = enumerate_regions(net, box, executor=executor, **kw)
     else:
         res = enumerate_regions(net, box, **kw)
-    what = "traversal (--certify certifies each region: a certified lower bound)"
+    what = "traversal (--certify certifies each region: a certified lower bound; --certify complete proves the count)"
     out = {"regions": res.count, "adjacencies": res.graph.number_of_edges(), "seconds": round(res.seconds, 4),
-           "lp_solves": res.lp_solves, **_certification(res.regions_certified, what)}
+           "lp_solves": res.lp_solves, **_certification(res.regions_certified, what, res.completeness_certified)}
+    if res.completeness is not None:
+        c = res.completeness
+        out.update({"facets_certified": c.facets, "redundant_rows_certified": c.redundant_rows,
+                    "lp_fallbacks": c.lp_fallbacks, "certificate_seconds": round(c.seconds, 4)})
     if args.pieces:
         out["linear_pieces"] = linear_pieces(res)
     return out
@@ -121,6 +130,8 @@ def _count_planar(args, net, box) -> dict:
 
     if args.pieces:
         raise InvalidInputError("--pieces needs the region adjacency graph: use --method bfs")
+    if args.certify:
+        raise InvalidInputError("--certify needs the bfs traversal: use --method bfs")
     res = planar_regions(net, box)
     out = {"regions": res.count, "seconds": round(res.seconds, 4), **_certification(False, "planar subdivision")}
     if box is None:
@@ -135,6 +146,8 @@ def _count_milp(args, net, box) -> dict:
         raise InvalidInputError("--method milp needs --box R (big-M constants come from the box)")
     if args.pieces:
         raise InvalidInputError("--pieces needs the region adjacency graph: use --method bfs")
+    if args.certify:
+        raise InvalidInputError("--certify needs the bfs traversal: use --method bfs")
     use_scip = args.solver == "scip" or (args.solver == "auto" and scip_available())
     res = milp_count_scip(net, box) if use_scip else milp_count_pulp(net, box, solver="highs" if args.solver == "auto" else args.solver)
     return {"regions": res.count, "solver": res.solver, "seconds": round(res.seconds, 4), "eps": res.eps,
@@ -250,17 +263,20 @@ def _add_count(g) -> None:
                      description="Count the activation regions of a ReLU network (JSON network file). "
                                  "Without --box the whole input space is counted (bfs: floating-point traversal "
                                  "of all of R^d). The count is not certified; with --certify each region is "
-                                 "certified exactly (a certified lower bound); completeness is never certified. "
-                                 "Exit 3 when --max-regions is reached (nothing proved), 130 on Ctrl-C.")
+                                 "certified exactly (a certified lower bound); with --certify complete the "
+                                 "enumeration is proved complete in exact arithmetic (the count is exact, "
+                                 "'complete: proved'). Exit 2 when a certificate check fails, 3 when "
+                                 "--max-regions is reached (nothing proved), 130 on Ctrl-C.")
     p.add_argument("network", help="network JSON file (see README, network file format)")
     p.add_argument("--box", default=None, metavar="R", help="restrict to the box [-R, R]^d")
     p.add_argument("--method", choices=("bfs", "planar", "milp"), default="bfs",
                    help="bfs: adjacency traversal (any d); planar: 2-D subdivision, no LPs; milp: MILP count (needs --box)")
     p.add_argument("--pieces", action="store_true", help="also count linear pieces (adjacent regions with one affine map merged)")
     p.add_argument("--facets", choices=("qhull", "lp"), default="qhull", help="facet detection of the bfs method")
-    p.add_argument("--certify", action="store_true",
-                   help="re-check every region's interior point in exact arithmetic (each region certified; "
-                        "the count becomes a certified lower bound; completeness is not certified)")
+    p.add_argument("--certify", nargs="?", const="regions", default=None, choices=("regions", "complete"),
+                   help="bare --certify (= regions): re-check every region's interior point in exact arithmetic "
+                        "(a certified lower bound); --certify complete: also prove in exact arithmetic that no "
+                        "region is missing (bfs only; the count is exact). Put it after the network file")
     p.add_argument("--max-regions", type=positive_int, default=None, metavar="N",
                    help="stop (exit 3, nothing proved) beyond N regions")
     p.add_argument("--workers", type=_worker_count, default=1, metavar="N",

@@ -8,6 +8,7 @@ from .bounds import (all_bounds, montufar2014_lower_bound, montufar2017_upper_bo
                      serra_upper_bound)
 from .limits import LimitReachedError
 from .sweep import SweepRow, random_relu_network, region_count_sweep
+from .completeness import CompletenessCertificate, certify_completeness
 from .enumeration import (Region, RegionEnumeration, certify_region, count_regions, enumerate_regions,
                           estimate_region_count, linear_pieces, normalize_box)
 from .slice import SliceRegions, plane_network, plane_through_points, slice_regions
@@ -18,6 +19,7 @@ __all__ = [
     "general_position_bounded_count", "general_position_count", "intersection_poset", "load_arrangement",
     "all_bounds", "montufar2014_lower_bound", "montufar2017_upper_bound", "serra_lower_bound",
     "serra_upper_bound",
+    "CompletenessCertificate", "certify_completeness",
     "Region", "RegionEnumeration", "certify_region", "count_regions", "enumerate_regions",
     "estimate_region_count", "linear_pieces", "normalize_box",
     "SweepRow", "random_relu_network", "region_count_sweep",

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..exceptions import SolverFailedError, SolverNotAvailableError
 
-__all__ = ["chebyshev_center", "lp_max", "facet_point"]
+__all__ = ["chebyshev_center", "lp_max", "lp_max_dual", "facet_point"]
 
 try:
     import highspy
@@ -31,8 +31,10 @@ def _solver() -> "highspy.Highs":
 
 
 def _solve(c_obj: np.ndarray, A: np.ndarray, row_lo: np.ndarray, row_hi: np.ndarray,
-           col_lo: np.ndarray, col_hi: np.ndarray) -> tuple[str, np.ndarray | None, float]:
-    """Minimise c_obj . y subject to row_lo <= A y <= row_hi, col_lo <= y <= col_hi."""
+           col_lo: np.ndarray, col_hi: np.ndarray, duals: bool = False):
+    """Minimise c_obj . y subject to row_lo <= A y <= row_hi, col_lo <= y <= col_hi.
+
+    Returns (status, y, value), or (status, row duals, value) with ``duals=True``."""
     m, n = A.shape
     lp = highspy.HighsLp()
     lp.num_col_ = n
@@ -54,7 +56,8 @@ def _solve(c_obj: np.ndarray, A: np.ndarray, row_lo: np.ndarray, row_hi: np.ndar
     h.run()
     st = h.getModelStatus()
     if st == highspy.HighsModelStatus.kOptimal:
-        sol = np.asarray(h.getSolution().col_value)
+        got = h.getSolution()
+        sol = np.asarray(got.row_dual if duals else got.col_value)
         return "optimal", sol, float(h.getInfo().objective_function_value)
     if st == highspy.HighsModelStatus.kInfeasible:
         return "infeasible", None, float("nan")
@@ -101,3 +104,12 @@ def lp_max(obj: np.ndarray, A: np.ndarray, c: np.ndarray) -> tuple[str, np.ndarr
     m, d = A.shape
     status, sol, val = _solve(-np.asarray(obj, dtype=np.float64), A, np.full(m, -_INF), c, np.full(d, -_INF), np.full(d, _INF))
     return status, sol, -val
+
+
+def lp_max_dual(obj: np.ndarray, A: np.ndarray, c: np.ndarray) -> tuple[str, np.ndarray | None]:
+    """Maximise obj . x over {A x <= c}; returns the status and the row duals (a Farkas hint:
+    obj = sum_i y_i A_i with y >= 0 up to rounding at an optimum)."""
+    m, d = A.shape
+    status, dual, _ = _solve(-np.asarray(obj, dtype=np.float64), A, np.full(m, -_INF), c, np.full(d, -_INF),
+                             np.full(d, _INF), duals=True)
+    return status, (None if dual is None else -dual)

@@ -209,7 +209,10 @@ class RegionEnumeration:
     lp_solves : int
     regions_certified : bool
         True when every region's interior point was re-checked exactly: the count is then a
-        certified lower bound.  Completeness is never certified (``completeness_certified``).
+        certified lower bound.
+    completeness : CompletenessCertificate or None
+        With ``certify="complete"``: the exact proof that no region is missing
+        (:mod:`expressivity.regions.completeness`); the count is then exact.
     """
 
     regions: tuple[Region, ...]
@@ -220,18 +223,24 @@ class RegionEnumeration:
     seconds: float
     lp_solves: int
     regions_certified: bool = False
+    completeness: Any = None
 
-    #: the traversal is floating point: whether every region was found is not certified
-    completeness_certified = False
+    @property
+    def completeness_certified(self) -> bool:
+        """True only when completeness was proved exactly (``certify="complete"``)."""
+        return self.completeness is not None and self.completeness.proved
 
     @property
     def certified(self) -> bool:
-        """Alias of ``regions_certified`` (each region certified; completeness is not)."""
+        """Alias of ``regions_certified`` (each region certified)."""
         return self.regions_certified
 
     @property
     def count_certified_as(self) -> str | None:
-        """``"lower_bound"`` when every region is certified, else None (nothing certified)."""
+        """``"exact"`` when completeness is proved, ``"lower_bound"`` when every region is
+        certified, else None (nothing certified)."""
+        if self.completeness_certified:
+            return "exact"
         return "lower_bound" if self.regions_certified else None
 
     @property
@@ -246,8 +255,12 @@ class RegionEnumeration:
         d = {"regions": self.count, "whole_space": self.whole_space,
              "box": None if self.whole_space else [self.box[0].tolist(), self.box[1].tolist()], "widths": list(self.widths),
              "adjacencies": self.graph.number_of_edges(), "seconds": self.seconds,
-             "lp_solves": self.lp_solves, "method": "numeric", "regions_certified": self.regions_certified,
-             "completeness_certified": self.completeness_certified, "count_certified_as": self.count_certified_as}
+             "lp_solves": self.lp_solves, "method": "exact" if self.completeness_certified else "numeric",
+             "regions_certified": self.regions_certified,
+             "completeness_certified": self.completeness_certified, "count_certified_as": self.count_certified_as,
+             "complete": "proved" if self.completeness_certified else "not certified"}
+        if self.completeness is not None:
+            d["completeness_certificate"] = self.completeness.to_json()
         if with_regions:
             d["region_list"] = [r.to_json() for r in self.regions]
         return d
@@ -372,6 +385,7 @@ def _describe(cn: CompiledNet, s, x, margin, G, A, c, idx, zero_idx, amap, facet
     lp_solves = 0
     slack = c - A @ x
     facet_list: list[tuple[int, np.ndarray]] = []
+    hull = None
     if facets == "lp":
         facet_list, lp_solves = _facets_lp(A, c, x, r_max)
     elif d == 1:
@@ -389,6 +403,7 @@ def _describe(cn: CompiledNet, s, x, margin, G, A, c, idx, zero_idx, amap, facet
         try:
             hull = _facets_qhull(Y)
         except Exception:  # flat polar set (lineality) or qhull precision trouble: LP reference
+            hull = None
             facet_list, lp_solves = _facets_lp(A, c, x, r_max)
         else:
             eq = hull.equations
@@ -455,12 +470,42 @@ def _describe(cn: CompiledNet, s, x, margin, G, A, c, idx, zero_idx, amap, facet
         crossings.append((nb, pf, A[i], neurons))
     region = Region(pattern=s, point=x, margin=margin, A=np.array(fa_rows).reshape(-1, d), b=np.array(fa_b),
                     facet_neurons=tuple(fa_neurons), affine_map=amap)
-    return region, crossings, lp_solves
+    return region, crossings, lp_solves, (facet_list, hull, slack)
+
+
+def _certify_described(cert, s, x, A, idx, aux):
+    """Exact certificate of one described region (:mod:`.completeness`), with the float hull as a hint."""
+    from .completeness import HullHint
+
+    facet_list, hull, slack = aux
+    N = cert.num_neurons
+    nrows = len(idx)
+    to_exact = np.concatenate([idx, N + np.arange(A.shape[0] - nrows)]).astype(np.int64)
+    facet_rows = [int(to_exact[i]) for i, _ in facet_list]
+    facet_points = [p for _, p in facet_list]
+    hint = HullHint(A, slack, to_exact, None if hull is None else hull.equations,
+                    None if hull is None else hull.simplices, x)
+    return cert.certify(s, x, facet_rows, facet_points, hint)
+
+
+def _describe_for_certificate(cn: CompiledNet, cert, s, x, margin, lo, hi):
+    """Describe the region of pattern s around x again and certify it exactly (used after a traversal)."""
+    from .completeness import _Fail
+
+    hrep = _hrep(cn, s, lo, hi)
+    if hrep is None:
+        raise _Fail("the pattern is not realisable in floating point")
+    G, A, c, idx, zero_idx, amap = hrep
+    _, _, _, aux = _describe(cn, s, x, margin, G, A, c, idx, zero_idx, amap, "qhull", _r_max(lo, hi))
+    return _certify_described(cert, s, x, A, idx, aux)
 
 
 def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray, eps: float,
-              facets: str, max_regions: int | None, progress: bool, label: str):
+              facets: str, max_regions: int | None, progress: bool, label: str, cert=None):
+    """Breadth-first traversal; with an exact ``cert`` (ExactRegionCertifier) every region is certified
+    as it is described (its proof is in the fourth result, a list parallel to the regions)."""
     r_max = _r_max(lo, hi)
+    proofs: list = []
     seen: dict[bytes, int] = {}
     records: list[Region] = []
     edges: list[tuple[bytes, bytes, tuple[int, ...]]] = []
@@ -498,8 +543,12 @@ def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray
                 if xc is None or r <= eps:
                     continue  # lower-dimensional pattern: not a region
                 x, margin = xc, r
-            region, crossings, k = _describe(cn, s, x, margin, G, A, c, idx, zero_idx, amap, facets, r_max)
+            region, crossings, k, aux = _describe(cn, s, x, margin, G, A, c, idx, zero_idx, amap, facets, r_max)
             lp_solves += k
+            if cert is not None:
+                tc = time.perf_counter()
+                proofs.append(_certify_described(cert, s, x, A, idx, aux))
+                cert.seconds += time.perf_counter() - tc
             for nb, pf, nrm, neurons in crossings:
                 k2 = key_of(nb)
                 edges.append((key_of(s), k2, neurons))
@@ -512,7 +561,7 @@ def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray
                 raise LimitReachedError(
                     f"more than max_regions = {max_regions} regions (found {len(records)} so far, {len(queue)} queued); "
                     f"raise max_regions (--max-regions) or restrict the domain with a smaller box", found=len(records))
-    return records, edges, lp_solves
+    return records, edges, lp_solves, proofs
 
 
 def _r_max(lo: np.ndarray, hi: np.ndarray) -> float:
@@ -646,7 +695,7 @@ def enumerate_regions(
     eps: float = 1e-9,
     facets: str = "qhull",
     max_regions: int | None = None,
-    certify: bool = False,
+    certify: bool | str = False,
     executor: Executor | None = None,
     chunks: int | None = None,
     seed: int | None = 0,
@@ -666,9 +715,13 @@ def enumerate_regions(
     max_regions : int, optional
         Stop with :class:`~expressivity.regions.limits.LimitReachedError` (a
         ComputationTooLargeError) beyond this many regions.
-    certify : bool
-        Re-check every interior point exactly (:func:`certify_region`): each region is then
-        certified and the count is a certified lower bound; completeness is not certified.
+    certify : bool or {"regions", "complete"}
+        ``True`` or ``"regions"``: re-check every interior point exactly (:func:`certify_region`):
+        each region is then certified and the count is a certified lower bound.
+        ``"complete"``: prove in exact arithmetic that the enumeration is complete (every facet
+        genuine, every other row redundant by an exact Farkas combination, every facet's
+        neighbour listed; :mod:`expressivity.regions.completeness`); the count is then exact.
+        Raises :class:`~expressivity.exceptions.CertificateError` when a check fails.
     executor : concurrent.futures.Executor, optional
         Run slabs of the box in parallel (ProcessPoolExecutor, a Dask ``client.get_executor()``...).
     chunks : int, optional
@@ -695,10 +748,14 @@ def enumerate_regions(
     >>> res = enumerate_regions(absnet, 1, certify=True)
     >>> res.count, res.regions_certified, res.count_certified_as, res.graph.number_of_edges()
     (2, True, 'lower_bound', 1)
+    >>> full = enumerate_regions(absnet, 1, certify="complete")
+    >>> full.count_certified_as, full.completeness_certified, full.to_json()["complete"]
+    ('exact', True, 'proved')
     """
     t0 = time.perf_counter()
     cn = compile_network(net)
     d = cn.input_dim
+    mode = _certify_mode(certify)
     if facets not in ("qhull", "lp"):
         raise InvalidInputError(f"facets must be 'qhull' or 'lp', got {facets!r}")
     if not (eps > 0 and math.isfinite(eps)):
@@ -721,9 +778,19 @@ def enumerate_regions(
     else:
         lo, hi = normalize_box(box, d)
     start = _start_point(cn, lo, hi, seed)
+    cert = None
+    if mode == "complete":
+        from .completeness import ExactRegionCertifier
+
+        cert = ExactRegionCertifier(net, lo, hi)
     if executor is None:
-        recs, edges, nlp = _traverse(cn, lo, hi, start, eps, facets, max_regions, progress, "regions")
-        chunk_results = [(recs, edges, nlp)]
+        from .completeness import _Fail
+
+        try:
+            recs, edges, nlp, proofs = _traverse(cn, lo, hi, start, eps, facets, max_regions, progress, "regions", cert)
+        except _Fail as exc:
+            raise CertificateError(f"completeness not proved: {exc}") from None
+        chunk_results = [(recs, edges, nlp, proofs)]
     else:
         k = chunks or 4
         # slab cut positions off the grid so that no network facet lies on a cut
@@ -742,7 +809,7 @@ def enumerate_regions(
     regions: list[Region] = []
     index: dict[bytes, int] = {}
     nlp = 0
-    for recs, _, k in chunk_results:
+    for recs, _, k, _ in chunk_results:
         nlp += k
         for r in recs:
             key = r.key
@@ -760,18 +827,44 @@ def enumerate_regions(
                 regions[j] = _describe(cn, r.pattern, r.point, r.margin, G, A, c, idx, zero_idx, amap, facets, r_max)[0]
     graph = nx.Graph()
     graph.add_nodes_from(range(len(regions)))
-    for _, edges, _ in chunk_results:
+    for _, edges, _, _ in chunk_results:
         for a, b, neurons in edges:
             if a in index and b in index and a != b:
                 graph.add_edge(index[a], index[b], neurons=neurons)
-    if certify:
+    completeness = None
+    if mode == "complete":
+        from .completeness import _Fail, assemble
+
+        t1 = time.perf_counter() - cert.seconds  # the certificate's time includes the checks made in the traversal
+        if executor is None:
+            proofs = chunk_results[0][3]
+        else:  # slabs were traversed without certificates: certify every merged region here
+            try:
+                proofs = [_describe_for_certificate(cn, cert, r.pattern, r.point, r.margin, lo, hi) for r in regions]
+            except _Fail as exc:
+                raise CertificateError(f"completeness not proved: {exc}") from None
+        completeness = assemble(proofs, t1)
+        if not completeness.proved:
+            raise CertificateError(f"completeness not proved: {completeness.reason}")
+    elif mode == "regions":
         inet = _IntegerNet(net)
         for r in regions:
             if not certify_region(net, r, _inet=inet):
                 raise CertificateError(
                     f"exact re-check failed: the point {r.point.tolist()} is not interior to its pattern's region; "
                     f"the net is numerically too degenerate for eps={eps}")
-    return RegionEnumeration(tuple(regions), graph, (lo, hi), whole, cn.widths, time.perf_counter() - t0, nlp, certify)
+    return RegionEnumeration(tuple(regions), graph, (lo, hi), whole, cn.widths, time.perf_counter() - t0, nlp,
+                             mode is not None, completeness)
+
+
+def _certify_mode(certify) -> str | None:
+    if certify is False or certify is None:
+        return None
+    if certify is True or certify == "regions":
+        return "regions"
+    if certify == "complete":
+        return "complete"
+    raise InvalidInputError(f"certify must be False, True, 'regions' or 'complete', got {certify!r}")
 
 
 def count_regions(net: ReLUNetwork, box: Any = None, **kw) -> int:

@@ -76,7 +76,8 @@ JSON_CASES: dict[str, list[str]] = {
     "depth bounds": ["depth", "bounds", "--stop", "12"],
     "ffn witness": ["ffn", "witness", "f1"],
     "ffn certify": ["ffn", "certify", "T"],
-    "ffn sweep": ["ffn", "sweep", "f1_relu", "--widths", "1,2", "-q"],
+    "ffn sweep": ["ffn", "sweep", "T", "--widths", "1", "--max-iter", "5", "-q"],
+    "ffn fit": ["ffn", "fit", "--target", "T", "--width", "2", "--max-iter", "5", "--n-train", "50", "-q"],
     "ffn activations": ["ffn", "activations"],
     "invariants": ["invariants", "--d", "2", "--a", "2", "--max-degree", "3"],
     "invariants compute": ["invariants", "compute", "--d", "2", "--a", "2", "--max-degree", "3"],
@@ -85,11 +86,15 @@ JSON_CASES: dict[str, list[str]] = {
     "regions arrangement": ["regions", "arrangement", "{arr}"],
     "regions bounds": ["regions", "bounds", "--input-dim", "2", "--widths", "4,4"],
     "convert": ["convert", "{net}", "{out}.onnx"],
+    "equiv": ["equiv", "{net}", "expr:max(x1, x2, x3)"],
+    "cpwl compile": ["cpwl", "compile", "max(x1, x2)", "--out", "{out}.json"],
+    "cpwl eval": ["cpwl", "eval", "max(x1, x2)", "--at", "1,2"],
     "regions slice": ["regions", "slice", "{net3}", "--points", "{p0}", "{p1}", "{p2}"],
 }
 # the HiGHS paths, whose C library printed a banner on stdout
 EXTRA_JSON_CASES = {
     "depth hbdss highs": ["depth", "hbdss", "--n", "2", "--solver", "highs"],
+    "regions count complete": ["regions", "count", "{net}", "--box", "1", "--certify", "complete", "-q"],
     "regions count milp": ["regions", "count", "{net}", "--box", "1", "--method", "milp"],
 }
 

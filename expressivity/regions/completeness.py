@@ -1,0 +1,891 @@
+"""Exact proof that a region enumeration is complete (every full-dimensional region is listed).
+
+The floating-point traversal of :mod:`expressivity.regions.enumeration` claims, for every
+region (activation pattern ``s``), an interior point, a list of facets (rows of its
+H-representation) and a relative-interior point of each facet.  This module re-checks these
+claims in exact integer arithmetic on the network's exact weights (a float weight is taken
+as its exact binary value; each layer is scaled to an integer matrix, products in
+python-flint ``fmpz_mat``), and from them proves that the enumeration is complete.
+
+For one region ``P_s = {x in D : sigma_j z_j^s(x) <= 0}`` (``D`` the box or R^d, rows
+``sigma_j z_j^s`` the signed pre-activations under ``s``, plus the box walls):
+
+1. **interior point**: every non-zero row is strictly negative at the point (a neuron whose
+   pre-activation is identically zero must be off);
+2. **facets are genuine**: for each claimed facet row ``f``, an exact point ``q`` on its
+   hyperplane (the float facet point projected exactly) at which every row is strictly
+   negative, except rows with a normal parallel to row ``f`` (the same hyperplane);
+3. **nothing is omitted**: every other row ``r`` is implied by the claimed facet rows
+   ``K``, by an exact Farkas combination ``a_r = sum_K lambda_i a_i``, ``lambda >= 0``,
+   ``c_r <= sum_K lambda_i c_i`` (rows ``a x + c <= 0``).  The multipliers are found
+   from the polar hull the traversal already computed (the hull facet hit by the ray
+   towards the row's polar point is the LP-optimal basis), or from a HiGHS LP dual, and
+   are then solved for and re-checked in exact rational arithmetic;
+4. **neighbours**: across each facet not on the box boundary, the neighbour's pattern
+   is computed exactly: the neurons whose pre-activation vanishes identically on the
+   facet's hyperplane (the rows vanishing at ``q``, and identically-zero neurons) get the
+   sign of their exact gradient along the outward normal, layer by layer under the new
+   pattern; every other bit is kept.  The neighbour must be in the enumerated set.
+
+If 1-4 hold for every region, the union of the regions is all of ``D`` and the set is
+complete (proof in ``docs/regions.md``): a point of ``D`` outside the union would be
+reached by a generic segment from an interior point, and the segment would leave the
+union through the relative interior of some facet, on whose far side the certified
+neighbour lies.  A breadth-first search over the certified adjacency graph must also
+reach every region from the first one (a consequence of the proof, checked as well).
+
+Examples
+--------
+>>> from expressivity.relu import ReLUNetwork
+>>> from expressivity.regions import enumerate_regions
+>>> net = ReLUNetwork.from_matrices([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 1.0, 1.0]]],
+...                                 [[0.0, 0.0, -0.5], [0.0]])
+>>> res = enumerate_regions(net, 1.0)
+>>> cert = certify_completeness(net, res)
+>>> cert.proved, cert.regions, res.count
+(True, 7, 7)
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict, deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from ..exceptions import CertificateError
+
+__all__ = ["CompletenessCertificate", "ExactRegionCertifier", "HullHint", "certify_completeness"]
+
+
+@dataclass(frozen=True)
+class CompletenessCertificate:
+    """The outcome of an exact completeness check.
+
+    Attributes
+    ----------
+    proved : bool
+        True when every check below passed: the enumeration is complete and its count exact.
+    regions : int
+        Number of regions checked.
+    facets : int
+        Facets certified genuine (an exact relative-interior point each).
+    redundant_rows : int
+        Omitted rows certified redundant by an exact Farkas combination.
+    lp_fallbacks : int
+        Farkas multipliers that needed a HiGHS LP dual as a hint (then re-checked exactly).
+    adjacencies : int
+        Certified region adjacencies (facets between two listed regions).
+    connected : bool
+        A breadth-first search over the certified adjacencies reaches every region.
+
+    seconds : float
+    reason : str or None
+        Why the proof failed (None when proved).
+    method : str
+        ``"exact"``: integer/rational arithmetic on the exact weights.
+    """
+
+    proved: bool
+    regions: int
+    facets: int = 0
+    redundant_rows: int = 0
+    lp_fallbacks: int = 0
+    adjacencies: int = 0
+    connected: bool = False
+    seconds: float = 0.0
+    reason: str | None = None
+    method: str = "exact"
+
+    def to_json(self) -> dict:
+        return {"complete": "proved" if self.proved else "not proved", "method": self.method,
+                "regions": self.regions, "facets_certified": self.facets,
+                "redundant_rows_certified": self.redundant_rows, "lp_fallbacks": self.lp_fallbacks,
+                "adjacencies": self.adjacencies, "connected": self.connected,
+                "seconds": self.seconds, "reason": self.reason}
+
+
+class _Fail(Exception):
+    """A check of the certificate failed (message says which)."""
+
+
+class _Missing(_Fail):
+    """Rows that no Farkas combination of the claimed facets implies (maybe facets the hint missed)."""
+
+    def __init__(self, rows, message):
+        super().__init__(message)
+        self.rows = rows
+
+
+@dataclass
+class RegionProof:
+    """Exact facts proved about one region: neighbour keys across its non-boundary facets."""
+
+    key: bytes
+    neighbours: list = field(default_factory=list)
+    facets: int = 0
+    redundant: int = 0
+    lp_fallbacks: int = 0
+
+
+def _key(s: np.ndarray) -> bytes:
+    return np.packbits(s).tobytes() + bytes([len(s) % 8])
+
+
+_POW2: dict = {}
+_EYES: dict = {}
+
+
+def _signed_eye(d: int) -> np.ndarray:
+    """The 2d x d matrix [I; -I] (cached)."""
+    e = _EYES.get(d)
+    if e is None:
+        e = _EYES[d] = np.vstack([np.eye(d), -np.eye(d)])
+    return e
+
+
+
+def _pow2(k: int):
+    """2**k as an fmpz (cached: mixing fmpz with Python ints above 2**63 is slow)."""
+    v = _POW2.get(k)
+    if v is None:
+        from flint import fmpz
+
+        v = _POW2[k] = fmpz(2) ** k
+    return v
+
+
+def _parallel(row, af, d: int) -> bool:
+    """Exactly parallel normals (the first d entries)."""
+    piv = max(range(d), key=lambda t: abs(af[t]))
+    return all(row[t] * af[piv] == af[t] * row[piv] for t in range(d))
+
+
+def _homogeneous(point) -> tuple[list[int], int]:
+    """A float point as integers (X, D), point = X / D exactly (D a power of two)."""
+    pairs = [float(v).as_integer_ratio() for v in point]
+    D = max((q for _, q in pairs), default=1)
+    return [n * (D // q) for n, q in pairs], D
+
+
+@dataclass
+class HullHint:
+    """Floating-point data of one region from the traversal, used only to *find* certificates.
+
+    ``A`` unit rows (traversal order), ``slack`` = c - A x at the interior point, ``to_exact`` the
+    exact row number of each float row, ``equations`` / ``simplices`` the polar hull (or None).
+    """
+
+    A: np.ndarray
+    slack: np.ndarray
+    to_exact: np.ndarray
+    equations: np.ndarray | None
+    simplices: np.ndarray | None
+    x: np.ndarray | None = None
+
+    def plan(self, omitted: Sequence[int], lo: np.ndarray, hi: np.ndarray, slack_bb: float):
+        """Float plan of the Farkas certificates of a bounded region (None if unbounded).
+
+        Returns ``(bounds, bb_bases, bb_lam, by_box, direct, d_bases, d_lam, d_units, rest)``: the float
+        bounding box (2d values of max +-x_t, loosened by ``slack_bb`` and clipped to the box) with the
+        bases and multipliers proving it; the omitted rows inside it (``by_box``); rows to certify directly
+        with the basis of the polar facet their ray hits; rows without a float counterpart (``rest``).
+        """
+        A, eq = self.A, self.equations
+        if eq is None or self.x is None:
+            return None
+        m, d = A.shape
+        off = eq[:, d]
+        if off.max() >= -1e-12:
+            return None
+        verts = self.x - eq[:, :d] / off[:, None]
+        best = np.concatenate([verts.argmax(axis=0), verts.argmin(axis=0)])
+        S = self.simplices[best]
+        if S.max() >= m:
+            return None
+        U = np.minimum(verts.max(axis=0) + slack_bb, hi)
+        L = np.maximum(verts.min(axis=0) - slack_bb, lo)
+        targets = _signed_eye(d)
+        try:
+            bb_lam = np.linalg.solve(A[S].transpose(0, 2, 1), targets[:, :, None])[:, :, 0]
+        except np.linalg.LinAlgError:
+            return None
+        inv = self.inverse
+        rest = []
+        pairs = []
+        for r in omitted:
+            j = inv.get(r)
+            if j is None:
+                rest.append(r)
+            else:
+                pairs.append((r, j))
+        om = np.array([r for r, _ in pairs], dtype=np.int64)
+        fl = np.array([j for _, j in pairs], dtype=np.int64)
+        Ar = A[fl]
+        c = self.slack[fl] + Ar @ self.x
+        top = np.maximum(Ar * U, Ar * L).sum(axis=1)
+        inside = top - c < -1e-9 * (1.0 + np.abs(c))
+        by_box = om[inside].tolist()
+        out = ~inside
+        om_d, fl_d = om[out], fl[out]
+        d_bases = d_lam = d_units = None
+        if len(om_d):
+            Ad = A[fl_d]
+            score = ((Ad / self.slack[fl_d, None]) @ eq[:, :d].T) / (-off)
+            Sd = self.simplices[score.argmax(axis=1)]
+            d_lam = np.full((len(om_d), d), np.nan)
+            ok = Sd.max(axis=1) < m
+            if ok.all():
+                try:
+                    d_lam = np.linalg.solve(A[Sd].transpose(0, 2, 1), Ad[:, :, None])[:, :, 0]
+                except np.linalg.LinAlgError:
+                    pass  # a singular basis: these rows go to the exact path
+            d_bases = np.where(Sd < m, self.to_exact[np.minimum(Sd, m - 1)], -1)
+            d_units = Ad
+        return (np.concatenate([U, -L]), self.to_exact[S], bb_lam, by_box, om_d.tolist(), d_bases, d_lam,
+                d_units, rest)
+
+    @property
+    def inverse(self) -> dict:
+        """Exact row number -> float row number."""
+        inv = self.__dict__.get("_inverse")
+        if inv is None:
+            inv = self.__dict__["_inverse"] = {e: j for j, e in enumerate(self.to_exact.tolist())}
+        return inv
+
+    def candidates(self, omitted: Sequence[int], k_best: int = 3):
+        """For omitted exact rows: (rows, float rows, candidate bases (k, k_best, d) of exact rows or -1,
+        float multipliers of the first candidate (k, d))."""
+        from_exact = {int(e): i for i, e in enumerate(self.to_exact)}
+        pairs = [(r, from_exact[r]) for r in omitted if r in from_exact]
+        if self.equations is None or not pairs:
+            return [], None, None, None
+        A, eq = self.A, self.equations
+        m, d = A.shape
+        good = eq[:, d] < -1e-12
+        if not np.any(good):
+            return [], None, None, None
+        simp = self.simplices[good]
+        ex = [r for r, _ in pairs]
+        fl = np.array([i for _, i in pairs])
+        # the polar point of an omitted row lies in the polar hull; the hull facet hit first by the
+        # ray from the origin towards it is the optimal basis of max a_r x over the facet rows
+        score = ((A[fl] / self.slack[fl, None]) @ eq[good, :d].T) / (-eq[good, d])[None, :]
+        k = min(k_best, score.shape[1])
+        best = np.argsort(-score, axis=1)[:, :k]
+        S = simp[best]  # (rows, k, d) float row numbers; m is the origin (not a row)
+        bases = np.where(S < m, self.to_exact[np.minimum(S, m - 1)], -1)
+        B0 = A[np.minimum(S[:, 0, :], m - 1)]  # (rows, d, d): basis normals as rows
+        det = np.abs(np.linalg.det(B0))
+        ok = det > 1e-12
+        lam = np.full((len(ex), d), np.nan)
+        if np.any(ok):
+            lam[ok] = np.linalg.solve(np.transpose(B0[ok], (0, 2, 1)), A[fl[ok]][:, :, None])[:, :, 0]
+        return ex, fl, bases, lam
+
+
+class ExactRegionCertifier:
+    """Exact integer data of a network and a domain, and the per-region checks.
+
+    Parameters
+    ----------
+    net : ReLUNetwork
+    lo, hi : numpy arrays
+        The box (infinite bounds for the whole space).
+
+    Examples
+    --------
+    >>> from expressivity.relu import ReLUNetwork
+    >>> import numpy as np
+    >>> net = ReLUNetwork.from_matrices([[[1.0], [-1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
+    >>> c = ExactRegionCertifier(net, np.array([-1.0]), np.array([1.0]))
+    >>> c.num_neurons, c.num_box_rows
+    (2, 2)
+    """
+
+    def __init__(self, net, lo: np.ndarray, hi: np.ndarray):
+        from flint import fmpz, fmpz_mat
+
+        ex = net.to_exact()
+        self.seconds = 0.0  # time spent in :meth:`certify` by a traversal (bookkeeping only)
+        self.d = d = net.input_dim
+        self.layers = []  # (H fmpz_mat k x (n+1) = [W | b] * den, the layer's common denominator den, relu)
+        for layer in ex.layers:
+            W = [[Fraction(v) for v in row] for row in layer.weight]
+            b = [Fraction(v) for v in layer.bias]
+            den = math.lcm(*[v.denominator for row in W for v in row], *[v.denominator for v in b])
+            H = fmpz_mat([[int(v * den) for v in row] + [int(bv * den)] for row, bv in zip(W, b)])
+            self.layers.append((H, den, layer.activation == "relu", len(b)))
+        last = max(i for i, L in enumerate(self.layers) if L[2])
+        self.layers = self.layers[:last + 1]  # layers after the last ReLU do not cut regions
+        self.widths = [k for _, _, r, k in self.layers if r]
+        self.num_neurons = sum(self.widths)
+        self._first_entries = self.layers[0][0].entries()
+        # box walls in the traversal's order: upper walls of finite coordinates, then lower walls
+        box = []
+        for k in range(d):
+            if np.isfinite(hi[k]):
+                p = Fraction(float(hi[k]))
+                row = [0] * (d + 1)
+                row[k], row[d] = p.denominator, -p.numerator
+                box.append(row)
+        for k in range(d):
+            if np.isfinite(lo[k]):
+                p = Fraction(float(lo[k]))
+                row = [0] * (d + 1)
+                row[k], row[d] = -p.denominator, p.numerator
+                box.append(row)
+        self.box_rows = box
+        self.num_box_rows = len(box)
+        self._box_mat = fmpz_mat(box) if box else None
+        self.bounded = len(box) == 2 * d
+        if self.bounded:
+            fl = [Fraction(float(v)) for v in lo] + [Fraction(float(v)) for v in hi]
+            self._Db = math.lcm(*[f.denominator for f in fl])
+            self._lo_f, self._hi_f = [float(v) for v in lo], [float(v) for v in hi]
+            self._lo_arr, self._hi_arr = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+            # room for the rounding of float multipliers: bounds are loosened by this much
+            self._walls = self._hi_f + [-v for v in self._lo_f]
+            self._slack_bb = 1e-7 * max(1.0, float(np.max(self._hi_arr - self._lo_arr)))
+            self._loN = [fmpz(int(f * self._Db)) for f in fl[:d]]
+            self._hiN = [fmpz(int(f * self._Db)) for f in fl[d:]]
+            self._Db = fmpz(self._Db)
+
+    # ------------------------------------------------------------------ exact maps of a pattern
+    def layer_maps(self, s: np.ndarray) -> tuple[list, list[list]]:
+        """Per ReLU layer, an integer matrix Z (fmpz_mat, k x (d+1)) with pre-activations
+        = Z [x; 1] / (a positive scale), and its entries (row-major)."""
+        from flint import fmpz_mat
+
+        d = self.d
+        mats, ents = [], []
+        S = 1
+        off = 0
+        sl = s.tolist()
+        T = None
+        w = d + 1
+        for L, (H, scale, relu, k) in enumerate(self.layers):
+            Z = H if L == 0 else H * T
+            ent = self._first_entries if L == 0 else Z.entries()
+            S = S * scale
+            if relu:
+                mats.append(Z)
+                ents.append(ent)
+                m = sl[off:off + k]
+                off += k
+                masked = []
+                for i in range(k):
+                    masked.extend(ent[i * w:(i + 1) * w] if m[i] else [0] * w)
+                ent = masked
+            T = fmpz_mat(k + 1, w, ent + [0] * d + [S])
+        return mats, ents
+
+    def layer_entries(self, s: np.ndarray) -> list[list]:
+        """Entries of :meth:`layer_maps` only."""
+        return self.layer_maps(s)[1]
+
+    # ------------------------------------------------------------------ one region
+    def certify(self, s: np.ndarray, x: np.ndarray, facet_rows: Sequence[int], facet_points: Sequence[np.ndarray],
+                hint: HullHint | None = None) -> RegionProof:
+        """Exact checks 1-4 (module docs) for pattern ``s``; rows are numbered neurons first, then box walls.
+
+        ``facet_rows`` are the claimed facet rows, ``facet_points`` float points near each facet's
+        relative interior; ``hint`` helps to find Farkas multipliers (optional).
+        Raises ``_Fail`` with a reason when a check fails.
+        """
+        from flint import fmpz_mat
+
+        d, N = self.d, self.num_neurons
+        w = d + 1
+        mats, layer_ent = self.layer_maps(s)
+        on = s.tolist()
+        rows = []
+        for ent in layer_ent:
+            rows.extend(ent[i * w:(i + 1) * w] for i in range(len(ent) // w))
+        rows = [[-v for v in r] if on[j] else r for j, r in enumerate(rows)]
+        zero_set = {j for j, r in enumerate(rows) if not any(r)}
+        rows.extend(self.box_rows)
+        m = len(rows)
+        # points: the interior point, then one exact point on each claimed facet's hyperplane
+        X, D = _homogeneous(x)
+        cols = [X + [D]]
+        for f, p in zip(facet_rows, facet_points):
+            a, c = rows[f][:d], rows[f][d]
+            P, Dp = _homogeneous(p)
+            n2 = sum(v * v for v in a)
+            if n2 == 0:
+                raise _Fail(f"claimed facet row {f} has a zero normal")
+            t = sum(ai * pi for ai, pi in zip(a, P)) + c * Dp
+            cols.append([pi * n2 - t * ai for pi, ai in zip(P, a)] + [Dp * n2])
+        F = len(cols)
+        Q = fmpz_mat(w, F, [cols[k][i] for i in range(w) for k in range(F)])
+        V = []
+        for Z in mats:
+            V.extend((Z * Q).entries())
+        if self._box_mat is not None:
+            V.extend((self._box_mat * Q).entries())
+        # signed values: rows of "on" neurons are -z
+        sig = on + [False] * (m - N)
+        # 1. interior point: every row strictly negative (identically-zero neurons must be off)
+        for i, (v, neg) in enumerate(zip(V[0::F], sig)):
+            if not (v > 0 if neg else v < 0) and not (i in zero_set and not on[i]):
+                raise _Fail(f"the interior point is not strictly inside row {i}")
+        # 2. facets, 4. neighbours
+        key = _key(s)
+        proof = RegionProof(key)
+        for k, f in enumerate(facet_rows, start=1):
+            af = rows[f][:d]
+            col = V[k::F]
+            vanish = [i for i, (v, neg) in enumerate(zip(col, sig)) if not (v > 0 if neg else v < 0)
+                      and i not in zero_set]
+            if hint is not None and any((col[i] != 0) or (i != f and not _parallel(rows[i], af, d)) for i in vanish):
+                # the float facet point was poor (e.g. pushed along a ray of an unbounded facet): a deepest
+                # point of the facet by an LP is the second hint, checked exactly like the first
+                better = self._lp_facet_point(rows, f, hint, mats)
+                if better is not None:
+                    cols[k], col = better
+                    vanish = [i for i, (v, neg) in enumerate(zip(col, sig)) if not (v > 0 if neg else v < 0)
+                              and i not in zero_set]
+                    V = list(V)
+                    for i, v in enumerate(col):
+                        V[i * F + k] = v
+            if f not in vanish:
+                raise _Fail(f"facet point of row {f} is not on its hyperplane")
+            if len(vanish) > 1:
+                piv = max(range(d), key=lambda t: abs(af[t]))
+                for i in vanish:
+                    if V[i * F + k] != 0:
+                        raise _Fail(f"facet point of row {f} violates row {i}")
+                    ai = rows[i][:d]
+                    if i != f and any(ai[t] * af[piv] != af[t] * ai[piv] for t in range(d)):
+                        raise _Fail(f"row {i} passes through the facet point of row {f} without containing the facet")
+            elif V[f * F + k] != 0:
+                raise _Fail(f"facet point of row {f} violates it")
+            proof.facets += 1
+            if vanish[-1] >= N:
+                continue  # the facet lies in a box wall: no neighbour inside the domain
+            if len(vanish) == 1 and not zero_set:
+                kb = bytearray(key)  # one neuron vanishes on the facet: crossing flips exactly it
+                kb[f >> 3] ^= 0x80 >> (f & 7)
+                proof.neighbours.append(bytes(kb))
+            else:
+                nb = self._neighbour(s, layer_ent, sorted(set(vanish) | zero_set), af, cols[k])
+                proof.neighbours.append(_key(nb))
+        # 3. every other row is redundant (box walls are always kept: they never need a neighbour)
+        kept = set(facet_rows) | set(range(N, m))
+        omitted = [i for i in range(N) if i not in kept and i not in zero_set]
+        self._farkas(rows, sorted(kept), omitted, hint, proof)
+        return proof
+
+    def _lp_float_facet_point(self, f, hint: HullHint):
+        """A deepest float point of row f's facet (HiGHS LP over the float rows), or None."""
+        from . import _lp
+
+        j = hint.inverse.get(f)
+        if j is None or hint.x is None:
+            return None
+        A = hint.A
+        c = hint.slack + A @ hint.x
+        same = (np.abs(A - A[j]).max(axis=1) < 1e-9) & (np.abs(c - c[j]) < 1e-9 * (1 + abs(c[j])))
+        p, depth = _lp.facet_point(A, c, j, np.nonzero(~same)[0], 1e3)
+        return p if (p is not None and depth > 0) else None
+
+    def _lp_facet_point(self, rows, f, hint: HullHint, mats):
+        """An exact point on row f's hyperplane from a deepest float point of the facet (HiGHS LP), with the
+        values of all rows there; None when the LP finds no facet."""
+        from flint import fmpz_mat
+
+        d = self.d
+        p = self._lp_float_facet_point(f, hint)
+        if p is None:
+            return None
+        a, cf = rows[f][:d], rows[f][d]
+        P, Dp = _homogeneous(p)
+        n2 = sum(v * v for v in a)
+        t = sum(ai * pi for ai, pi in zip(a, P)) + cf * Dp
+        colq = [pi * n2 - t * ai for pi, ai in zip(P, a)] + [Dp * n2]
+        Q = fmpz_mat(d + 1, 1, colq)
+        vals = []
+        for Z in mats:
+            vals.extend((Z * Q).entries())
+        if self._box_mat is not None:
+            vals.extend((self._box_mat * Q).entries())
+        return colq, vals
+
+    def _neighbour(self, s, layer_ent, group, normal, q) -> np.ndarray:
+        """Pattern across a facet: group neurons get the sign of their exact gradient along ``normal``."""
+        d = self.d
+        w = d + 1
+        new = s.copy()
+        bounds = np.cumsum([0] + self.widths)
+        changed = False
+        for L, ent in enumerate(layer_ent):
+            members = [g for g in group if bounds[L] <= g < bounds[L + 1]]
+            if not members:
+                continue
+            if changed:
+                ent = self.layer_entries(new)[L]
+            for g in members:
+                r = ent[(g - bounds[L]) * w:(g - bounds[L] + 1) * w]
+                if sum(r[t] * q[t] for t in range(w)) != 0:
+                    raise _Fail(f"neuron {g} does not vanish on the facet after crossing it")
+                bit = sum(r[t] * normal[t] for t in range(d)) > 0
+                if bit != bool(new[g]):
+                    changed = True
+                new[g] = bit
+        return new
+
+    # ------------------------------------------------------------------ Farkas certificates
+    def _farkas(self, rows, K, omitted, hint, proof: RegionProof) -> None:
+        """Certify every omitted row redundant (raises ``_Fail`` otherwise)."""
+        d = self.d
+        Kset = set(K)
+        pending = [r for r in omitted if any(rows[r][:d]) or rows[r][d] > 0]  # constant rows: lambda = 0
+        if pending and self.bounded and hint is not None:
+            plan = hint.plan(pending, self._lo_arr, self._hi_arr, self._slack_bb)
+            if plan is not None:
+                pending = self._farkas_planned(rows, Kset, plan, hint)
+        if pending:
+            self._farkas_exact(rows, K, Kset, pending, hint, proof)
+        proof.redundant += len(omitted)
+
+    def _farkas_planned(self, rows, Kset, plan, hint: HullHint) -> list:
+        """Bounded domain: prove a bounding box L <= x <= U of the region and the rows without a
+        bounding-box certificate by rounded multipliers (:meth:`_rounded_batch`), then drop every
+        row with max over [L, U] of a x + c <= 0 (a non-negative combination of kept rows).
+        Returns the rows still to certify."""
+        from flint import fmpz
+
+        d = self.d
+        bounds, bb_bases, bb_lam, by_box, direct, d_bases, d_lam, d_units, rest = plan
+        walls = self._walls  # the box's own bounds: hi_t, then -lo_t
+        bl = bounds.tolist()
+        need = [t for t in range(2 * d) if bl[t] < walls[t]]  # a bound at the wall needs no proof
+        pairs = [bl[t].as_integer_ratio() for t in need]
+        DU = max((q for _, q in pairs), default=1)
+        targets = []
+        for t, (n, q) in zip(need, pairs):  # x_t - U_t <= 0, or -x_t - (-L_t) <= 0, times DU
+            row = [0] * (d + 1)
+            row[t % d], row[d] = (DU if t < d else -DU), -n * (DU // q)
+            targets.append(row)
+        units = _signed_eye(d)[need]
+        bases, lam = bb_bases[need], bb_lam[need]
+        if direct:
+            targets += [rows[r] for r in direct]
+            units = np.vstack([units, d_units])
+            bases, lam = np.vstack([bases, d_bases]), np.vstack([lam, d_lam])
+        ok = self._rounded_batch(rows, Kset, targets, units, bases, lam, hint) if targets else []
+        # proved bounds where certified, the box walls elsewhere
+        fin = list(walls)
+        for t, v in zip(need, ok):
+            if v:
+                fin[t] = bl[t]
+        ok = ok[len(need):]
+        pairs = [float(v).as_integer_ratio() for v in fin]
+        DU = max(q for _, q in pairs)
+        nums = [fmpz(n * (DU // q)) for n, q in pairs]
+        Un, Lm, DUz = nums[:d], nums[d:], fmpz(DU)  # U = Un / DU, -L = Lm / DU
+        left = [r for r, v in zip(direct, ok) if not v] + list(rest)
+        if d <= 4 and len(by_box) > 8:
+            # a linear function is largest over [L, U] at a corner: all rows at all 2^d corners at once
+            from flint import fmpz_mat
+
+            corners = []
+            for c in range(1 << d):
+                corners.append([Un[t] if (c >> t) & 1 else -Lm[t] for t in range(d)] + [DUz])
+            w = d + 1
+            R = fmpz_mat(len(by_box), w, [v for r in by_box for v in rows[r]])
+            Cn = fmpz_mat(w, len(corners), [corners[c][t] for t in range(w) for c in range(len(corners))])
+            vals = (R * Cn).entries()
+            if max(vals) <= 0:
+                return left
+        for r in by_box:
+            a = rows[r]
+            acc = DUz * a[d]
+            for t in range(d):
+                at = a[t]
+                acc += at * Un[t] if at > 0 else -(at * Lm[t])
+            if not acc <= 0:
+                left.append(r)
+        return left
+
+    def _farkas_exact(self, rows, K, Kset, pending, hint, proof: RegionProof) -> None:
+        """Exact multipliers on candidate bases (polar hull), then on the support of a HiGHS LP dual."""
+        ex, _, bases, _ = hint.candidates(pending) if hint is not None else ([], None, None, None)
+        if ex:
+            pos = {r: i for i, r in enumerate(ex)}
+            for attempt in range(bases.shape[1]):
+                groups = defaultdict(list)
+                for r in pending:
+                    if r in pos:
+                        bs = bases[pos[r], attempt]
+                        if np.all(bs >= 0) and all(int(b) in Kset for b in bs):
+                            groups[tuple(int(b) for b in bs)].append(r)
+                done = set()
+                for basis, rs in groups.items():
+                    done.update(self._solve_group(rows, basis, rs))
+                pending = [r for r in pending if r not in done]
+                if not pending:
+                    break
+        missed = []
+        for r in pending:
+            basis = self._lp_basis(rows, K, r)
+            proof.lp_fallbacks += 1
+            if basis is None or not self._solve_group(rows, tuple(basis), [r]):
+                missed.append(r)
+        if missed:
+            raise _Missing(missed, f"row {missed[0]} is not certified redundant by the claimed facet rows")
+
+    def _rounded_batch(self, rows, Kset, targets, units, bases, lam, hint: HullHint) -> list[bool]:
+        """Which target rows (a, c) (meaning a x + c <= 0) are implied by the kept rows and the box.
+
+        Float multipliers ``lam`` of the unit float rows of ``bases`` (exact row numbers) are turned
+        into integers mu_b = m_b 2^(k_b) (m_b < 2^56, so each keeps 55 significant bits whatever the
+        scales of the rows); then, exactly, C = sum_b mu_b (a_b, c_b) - 2^E (a, c) (one fmpz_mat
+        product for all targets), and the target holds on the box when
+        max over the box of -(C_a . x + C_c) <= 0.  Bounded domain only."""
+        from flint import fmpz_mat
+
+        d = self.d
+        w = d + 1
+        k = len(targets)
+        out = [False] * k
+        A = hint.A
+        tpos = np.argmax(np.abs(units), axis=1).tolist()
+        ut = units[np.arange(k), tpos]
+        nut = np.array([float(tg[t]) for tg, t in zip(targets, tpos)]) / ut
+        inv = hint.inverse
+        apos = np.abs(A).argmax(axis=1).tolist()
+        blist = bases.tolist()
+        valid = [all(b in Kset for b in br) for br in blist]
+        cols: dict[int, int] = {}
+        nu: dict[int, float] = {}
+        nu_b = np.ones(bases.shape)
+        for i, br in enumerate(blist):
+            if not valid[i]:
+                continue
+            for j, b in enumerate(br):
+                v = nu.get(b)
+                if v is None:
+                    cols[b] = len(cols)
+                    jb = inv[b]
+                    t = apos[jb]
+                    v = nu[b] = float(rows[b][t]) / A[jb, t]  # exact row ~ nu * (unit float row)
+                nu_b[i, j] = v
+        with np.errstate(all="ignore"):
+            lg = np.clip(lam, 0.0, None)
+            lg[lg < 1e-14 * np.nanmax(lg, axis=1, keepdims=True)] = 0.0
+            ratio = lg * (nut[:, None] / nu_b)
+            _, ex = np.frexp(ratio)
+            ex = np.where(ratio > 0, ex, 10**6)
+            E = np.maximum(0, 55 - ex.min(axis=1))
+            kb = np.maximum(0, ex + E[:, None] - 55)
+            mm = np.ldexp(ratio, (E[:, None] - kb))
+            fine = (np.all(np.isfinite(ratio), axis=1) & (ratio.max(axis=1) > 0) & (E < 5000)).tolist()
+        good = [v and f for v, f in zip(valid, fine)]
+        idx = [i for i in range(k) if good[i]]
+        if not idx:
+            return out
+        nK = len(cols)
+        g = len(idx)
+        width = nK + g
+        Cm = [0] * (g * width)
+        mm_l, kb_l, E_l = mm.tolist(), kb.tolist(), E.tolist()
+        for gi, i in enumerate(idx):
+            base = gi * width
+            for b, mv, kv in zip(blist[i], mm_l[i], kb_l[i]):
+                if mv > 0:
+                    mi = int(mv)
+                    Cm[base + cols[b]] = _pow2(kv) * mi if kv else mi
+            Cm[base + nK + gi] = -_pow2(E_l[i])
+        flat = []
+        for b in sorted(cols, key=cols.get):
+            flat.extend(rows[b])
+        for i in idx:
+            flat.extend(targets[i])
+        C = (fmpz_mat(g, width, Cm) * fmpz_mat(width, w, flat)).entries()
+        Db, loN, hiN = self._Db, self._loN, self._hiN
+        for gi, i in enumerate(idx):
+            c = C[gi * w:(gi + 1) * w]
+            acc = Db * c[d]
+            for t in range(d):
+                ct = c[t]
+                acc += ct * (hiN[t] if ct < 0 else loN[t])
+            out[i] = acc >= 0
+        return out
+
+    def _solve_group(self, rows, basis, rs) -> list:
+        """Rows of ``rs`` proved implied by the rows ``basis`` (exact multipliers >= 0)."""
+        from flint import fmpz_mat
+
+        d = self.d
+        nb = len(basis)
+        k = len(rs)
+        Bt = fmpz_mat(d, nb, [rows[b][t] for t in range(d) for b in basis])
+        rhs = fmpz_mat(d, k, [rows[r][t] for t in range(d) for r in rs])
+        try:
+            lam = Bt.solve(rhs) if nb == d else _least_solution(Bt, rhs)
+        except (ZeroDivisionError, ValueError):
+            return []
+        if lam is None:
+            return []
+        num, den = lam.numer_denom()
+        if den < 0:
+            num, den = -num, -den
+        cB = fmpz_mat(1, nb, [rows[b][d] for b in basis])
+        comb = (cB * num).entries()
+        ne = num.entries()
+        ok = [r for j, r in enumerate(rs)
+              if all(ne[i * k + j] >= 0 for i in range(nb)) and rows[r][d] * den <= comb[j]]
+        if nb != d and ok:
+            # a non-square system was solved on a subset of coordinates: re-check all of them
+            full = (Bt * num).entries()
+            ok = [r for j, r in enumerate(rs) if r in ok
+                  and all(full[t * k + j] == rows[r][t] * den for t in range(d))]
+        return ok
+
+    def _lp_basis(self, rows, K, r):
+        """Support of an optimal LP dual of max a_r x over the rows K (a hint), or None."""
+        from . import _lp
+
+        d = self.d
+        A = np.array([[float(v) for v in rows[i][:d]] for i in K]).reshape(-1, d)
+        c = np.array([-float(rows[i][d]) for i in K])
+        ar = np.array([float(v) for v in rows[r][:d]])
+        nrm = np.linalg.norm(A, axis=1)
+        if len(K) == 0 or not np.all(nrm > 0) or not np.all(np.isfinite(A)) or not np.any(ar):
+            return None
+        status, dual = _lp.lp_max_dual(ar / np.linalg.norm(ar), A / nrm[:, None], c / nrm)
+        if status != "optimal":
+            return None
+        sup = np.nonzero(np.abs(dual) > 1e-10 * max(1.0, np.abs(dual).max()))[0]
+        if len(sup) == 0 or len(sup) > d:
+            return None
+        return [K[i] for i in sup]
+
+
+def _least_solution(Bt, rhs):
+    """Exact solution of Bt lam = rhs (Bt of full column rank, fewer columns than rows), via a square subsystem."""
+    from flint import fmpz_mat
+
+    d, nb = Bt.nrows(), Bt.ncols()
+    ent = Bt.entries()
+    # choose nb independent rows of Bt greedily (exact rank tests)
+    chosen: list[int] = []
+    for t in range(d):
+        trial = chosen + [t]
+        M = fmpz_mat(len(trial), nb, [ent[i * nb + j] for i in trial for j in range(nb)])
+        if M.rank() == len(trial):
+            chosen = trial
+        if len(chosen) == nb:
+            break
+    if len(chosen) < nb:
+        return None
+    M = fmpz_mat(nb, nb, [ent[i * nb + j] for i in chosen for j in range(nb)])
+    re = rhs.entries()
+    k = rhs.ncols()
+    Rr = fmpz_mat(nb, k, [re[i * k + j] for i in chosen for j in range(k)])
+    return M.solve(Rr)
+
+
+def _bfs_connected(n: int, edges: list[tuple[int, int]]) -> bool:
+    adj = defaultdict(list)
+    for a, b in edges:
+        adj[a].append(b)
+        adj[b].append(a)
+    seen = {0} if n else set()
+    q = deque(seen)
+    while q:
+        u = q.popleft()
+        for v in adj[u]:
+            if v not in seen:
+                seen.add(v)
+                q.append(v)
+    return len(seen) == n
+
+
+def assemble(proofs: Sequence[RegionProof], t0: float, failure: str | None = None) -> CompletenessCertificate:
+    """Check that every certified neighbour is listed and the adjacency graph is connected."""
+    index = {p.key: i for i, p in enumerate(proofs)}
+    n = len(proofs)
+    facets = sum(p.facets for p in proofs)
+    red = sum(p.redundant for p in proofs)
+    lpf = sum(p.lp_fallbacks for p in proofs)
+    if failure is not None:
+        return CompletenessCertificate(False, n, facets, red, lpf, 0, False, time.perf_counter() - t0, failure)
+    if len(index) != n:
+        return CompletenessCertificate(False, n, facets, red, lpf, 0, False, time.perf_counter() - t0,
+                                       "two listed regions have the same pattern")
+    edges = set()
+    for i, p in enumerate(proofs):
+        for k in p.neighbours:
+            j = index.get(k)
+            if j is None:
+                pat = np.unpackbits(np.frombuffer(k[:-1], dtype=np.uint8))
+                return CompletenessCertificate(
+                    False, n, facets, red, lpf, 0, False, time.perf_counter() - t0,
+                    f"region {i} has a certified facet whose neighbour (pattern "
+                    f"{''.join(map(str, pat[:8 * (len(k) - 1) - (8 - k[-1]) % 8]))}) is not listed: a region was missed")
+            edges.add((min(i, j), max(i, j)))
+    connected = _bfs_connected(n, sorted(edges))
+    if not connected:
+        return CompletenessCertificate(False, n, facets, red, lpf, len(edges), False, time.perf_counter() - t0,
+                                       "the certified adjacency graph is not connected")
+    return CompletenessCertificate(True, n, facets, red, lpf, len(edges), True, time.perf_counter() - t0, None)
+
+
+def certify_completeness(net, result) -> CompletenessCertificate:
+    """Prove exactly that ``result`` (a :class:`~expressivity.regions.RegionEnumeration`) lists every region.
+
+    Each region's facets are re-derived in floating point (one polar hull per region, as in the
+    traversal) only as hints; every claim is then checked in exact integer arithmetic on the
+    network's exact weights (see the module docs).  ``enumerate_regions(..., certify="complete")``
+    does the same inside the traversal, reusing its hulls.
+
+    Parameters
+    ----------
+    net : ReLUNetwork
+        The network that was enumerated.
+    result : RegionEnumeration
+
+    Returns
+    -------
+    CompletenessCertificate
+        ``proved`` is False (with a ``reason``) as soon as one check fails.
+
+    Examples
+    --------
+    >>> from expressivity.relu import ReLUNetwork
+    >>> from expressivity.regions import enumerate_regions
+    >>> net = ReLUNetwork.from_matrices([[[1.0], [-1.0]], [[1.0, 1.0]]], [[0.5, 0.5], [0.0]])
+    >>> res = enumerate_regions(net, 2.0)
+    >>> cert = certify_completeness(net, res)
+    >>> cert.proved, cert.regions
+    (True, 3)
+    >>> from dataclasses import replace
+    >>> certify_completeness(net, replace(res, regions=res.regions[:2])).proved  # one region dropped
+    False
+    """
+    from .enumeration import _describe_for_certificate, compile_network
+
+    t0 = time.perf_counter()
+    cn = compile_network(net)
+    lo, hi = result.box
+    cert = ExactRegionCertifier(net, lo, hi)
+    proofs = []
+    try:
+        for r in result.regions:
+            proofs.append(_describe_for_certificate(cn, cert, r.pattern, r.point, r.margin, lo, hi))
+    except _Fail as exc:
+        return assemble(proofs, t0, f"region {len(proofs)}: {exc}")
+    return assemble(proofs, t0)
+
+
+def raise_if_not_proved(cert: CompletenessCertificate) -> None:
+    """Raise :class:`CertificateError` with the reason when ``cert`` is not a proof."""
+    if not cert.proved:
+        raise CertificateError(f"completeness not proved: {cert.reason}")
