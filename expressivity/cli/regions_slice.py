@@ -67,9 +67,21 @@ def _cmd_slice(args: argparse.Namespace) -> int:
     if args.json:
         write_json(args.json, out)
     if args.json != "-":
-        shown = {k: v for k, v in out.items() if k != "region_list"}
+        shown = {k: _short(v) for k, v in out.items() if k != "region_list"}
         print_table(["key", "value"], list(shown.items()), wrap=True, stream=text_stream(args))
     return 0
+
+
+def _short(value, limit: int = 6):
+    """A table cell: long vectors (a 784-input plane) are shortened; the full values are in --json."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_short(v, limit)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
+        return " | ".join(str(_short(v, limit)) for v in value)
+    if isinstance(value, (list, tuple)) and len(value) > limit:
+        head = ", ".join(str(v) for v in value[:limit])
+        return f"({head}, ... {len(value)} entries; full list with --json)"
+    return value
 
 
 def _picture_format(args: argparse.Namespace) -> str | None:

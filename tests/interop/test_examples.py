@@ -21,7 +21,7 @@ from .onnx_graphs import run_ort
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 README = EXAMPLES / "README.md"
-OTHER_HELPERS = ("*.cpwl", "expressions*")  # expression files are documented with the expression language
+OTHER_HELPERS: tuple[str, ...] = ()  # patterns of example files documented elsewhere (none today)
 
 
 def readme_commands() -> list[tuple[str, str]]:
