@@ -146,3 +146,35 @@ allf = family_coverage(g, 3)
 show_table(["d = 4, a = 3", "dim"], [["I_3", maximal.dim_ideal], ["span of the maximal families", maximal.span_all],
                                      ["with sub-maximal syzygies", allf.span_all]])
 assert (maximal.dim_ideal, maximal.span_all, allf.span_all) == (400, 200, 400)
+
+# %% [markdown]
+# ## 6. Beyond the paper's families: split cubics, rows sharing $A$, attention heads
+# For $t = 1$, $a = 1$ the output cubic is a product of three linear forms; its restriction $g$ to
+# a 3-space is proportional to its Hessian, and the $2\times2$ minors of
+# [coefficients of $g$ | coefficients of $H(g)$] span all 35 quartics of the ideal ($d = 3$).
+# For $d' = 2$ output rows the alternating forms for which every $W_A = \{\mathrm{Sym}_{12}(v\otimes A)\}$
+# is isotropic are exactly the degree-2 part of the ideal.
+
+# %%
+from expressivity.attention import (LightningParameters, attention_rank, check_point, cross_row_forms,
+                                    point_from_weights)
+
+t1 = implicitize(LightningShape(3, 1, 1), 4)
+brill = family_coverage(t1, 4)
+rows2 = {d: (len(cross_row_forms(d)), implicitize(LightningShape(d, d, 2, 2), 2).degrees[1].dim_ideal) for d in (2, 3)}
+show_table(["invariants", "count", "dim of the ideal part"],
+           [["Hessian quartics, (d,a,t) = (3,1,1)", brill.span_all, brill.dim_ideal]]
+           + [[f"cross-row quadrics, d = {d}, d' = 2", f, i] for d, (f, i) in rows2.items()])
+assert brill.span_all == brill.dim_ideal == 35 and all(f == i for f, i in rows2.values())
+
+# %% [markdown]
+# A (random) attention head's weights go in directly: the coefficient point is computed from
+# $(V, Q, K)$, tested with the scale-invariant tolerance model, and $\mathrm{rank}(Q^\top K)$ is
+# compared with the claimed $a$.  Rows from different $A$ matrices fail the cross-row quadrics.
+
+# %%
+rng = np.random.default_rng(0)
+head = LightningParameters(1e-3 * rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), rng.standard_normal((2, 3)))
+rep = check_point(point_from_weights(head, t=2))
+show_table(["family", "rows", "residual"], [[v.family, v.row, f"{v.max_value:.1e}"] for v in rep.verdicts][:8])
+assert rep.consistent and attention_rank(head, 2).ok

@@ -24,6 +24,7 @@ output row; the families do not test the coupling between different output rows 
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -34,11 +35,12 @@ import numpy as np
 
 from ..exceptions import ComputationTooLargeError, NetworkFileError, NonFiniteError, ShapeError
 from ..numbers import fraction_to_float, shorten, to_fraction
+from .cross_rows import ROW_COMBINATIONS, cross_row_forms, cross_row_values
 from .families import applicable_families, family_info, family_values, lie_flattening_matrix, linear_relations
 from .model import LightningShape, coefficient_count, entry_labels, pairs, symmetrize3
 
 __all__ = ["CoefficientPoint", "FamilyVerdict", "PointReport", "load_point", "point_from_dict", "point_to_dict",
-           "check_point", "FORMAT_NAME"]
+           "check_point", "FORMAT_NAME", "TOLERANCE_MODEL"]
 
 FORMAT_NAME = "lightning-coefficients"
 MAX_ENTRIES = 10 ** 8
@@ -63,8 +65,13 @@ class CoefficientPoint:
 
 @dataclass(frozen=True)
 class FamilyVerdict:
+    """One family on one output row (``row`` an int) or on a row pair (``"i,j"``).
+
+    ``max_value`` is the relative residual ``max |g(p / max|p|)| / M_g`` (see :data:`TOLERANCE_MODEL`).
+    """
+
     family: str
-    row: int
+    row: Any
     ok: bool
     generators: int
     failing: int
@@ -89,6 +96,7 @@ class PointReport:
         return {
             "d": self.point.shape.d, "a": self.point.shape.a, "t": self.point.shape.t, "dprime": self.point.shape.dprime,
             "mode": "exact" if self.point.exact else f"numeric (relative tolerance {self.point.tolerance:g})",
+            "tolerance_model": "exact: a generator fails iff it is non-zero" if self.point.exact else TOLERANCE_MODEL,
             "consistent": self.consistent,
             "failing_families": self.failing_families,
             "verdicts": [v.__dict__ for v in self.verdicts],
@@ -290,18 +298,103 @@ def _nested(arr: np.ndarray):
     return [[[arr[k, k2, l] for l in range(d)] for k2 in range(d)] for k in range(d)]
 
 
+class _Magnitude:
+    """Absolute-value arithmetic: ``+`` and ``-`` add magnitudes, ``*`` multiplies them; tracks the degree.
+
+    Evaluating a family's formula on ``_Magnitude(1.0, 1)`` entries gives, per generator ``g``,
+    ``M_g >=`` the sum of the absolute values of the coefficients of ``g`` (cancellations ignored),
+    hence ``|g(p)| <= M_g`` on the unit box ``max |p| <= 1``, and the degree of ``g``.
+    """
+
+    __slots__ = ("v", "deg")
+
+    def __init__(self, v: float, deg: int):
+        self.v, self.deg = v, deg
+
+    @staticmethod
+    def _of(o):
+        return o if isinstance(o, _Magnitude) else _Magnitude(abs(float(o)), 0)
+
+    def __add__(self, o):
+        o = self._of(o)
+        return _Magnitude(self.v + o.v, max(self.deg, o.deg))
+
+    __radd__ = __sub__ = __rsub__ = __add__
+
+    def __mul__(self, o):
+        o = self._of(o)
+        return _Magnitude(self.v * o.v, self.deg + o.deg)
+
+    __rmul__ = __mul__
+
+    def __neg__(self):
+        return self
+
+
+_MAGNITUDE_CACHE: dict = {}
+
+
+#: Families whose expanded generators have at most this many terms (estimated) are normalised by the
+#: exact ``sum |coefficients|``; bigger ones by the formula's magnitude evaluation (an upper bound on it).
+MAX_TERMS_FOR_L1 = 200_000
+
+
+def _family_magnitudes(key: str, d: int, a: int, regime: str) -> list:
+    """``(M_g, degree)`` of every generator of ``key``, cached per ``(key, d, a)``.
+
+    ``M_g`` is the sum of the absolute values of the coefficients of the expanded generator when
+    it is cheap to build (:data:`MAX_TERMS_FOR_L1`), otherwise the magnitude evaluation of its
+    formula (:class:`_Magnitude`), which is larger.  Both bound ``|g|`` on the unit box.
+    """
+    ck = (key, d, a)
+    if ck not in _MAGNITUDE_CACHE and key not in ("cross_row_quadric", "lie_flattening"):
+        from .cost import family_size
+        from .families import family_generators
+
+        if family_size(key, d, a)[1] <= MAX_TERMS_FOR_L1:
+            gens = family_generators(key, d, a, drop_zero=False)
+            _MAGNITUDE_CACHE[ck] = [(float(sum(abs(int(c)) for c in g.coeffs())), int(g.total_degree())) for _, g in gens]
+    if ck not in _MAGNITUDE_CACHE:
+        one = [[[_Magnitude(1.0, 1) for _ in range(d)] for _ in range(d)] for _ in range(d)]
+        if key == "cross_row_quadric":
+            vals = cross_row_values(one, one, d, regime)
+        else:
+            vals = family_values(key, one, d, a)
+        _MAGNITUDE_CACHE[ck] = [(v.v, v.deg) if isinstance(v, _Magnitude) else (abs(float(v)), 0) for _, v in vals]
+    return _MAGNITUDE_CACHE[ck]
+
+
+TOLERANCE_MODEL = (
+    "each output row is divided by its largest |entry| (p -> p / max|p|; every invariant is homogeneous, so this "
+    "changes nothing exactly); a generator g of degree D fails when |g(p/max|p|)| > tolerance * M_g, where M_g >= the "
+    "sum of |coefficients| of g bounds |g| on the unit box; the reported residual is max |g(p/max|p|)| / M_g "
+    "(scale-invariant: the same at p and c p).  An entry error of relative size eta (relative to the row's largest "
+    "entry) moves g/M_g by at most about D * eta, and float rounding by about (number of operations) * 1e-16.")
+
+
 def check_point(point: CoefficientPoint, families: list[str] | None = None, *,
-                max_seconds: float | None = None) -> PointReport:
-    """Evaluate every applicable family on every output row and report which fail.
+                max_seconds: float | None = None, cross_rows: bool = True) -> PointReport:
+    """Evaluate every applicable family on every output row (and row pairs) and report which fail.
 
     Exact mode: a family fails when one generator is non-zero (a proof of non-membership).
-    Float mode: the tensors are divided by ``s = max(1, max|T|, max|P|)`` first (every generator is
-    homogeneous, so it vanishes at ``T`` iff at ``T / s``), and a generator fails when its value
-    there exceeds ``tolerance``; ``max_value`` is reported for the scaled tensor.
+    Float mode: the scale-invariant tolerance model :data:`TOLERANCE_MODEL` (each row divided by its
+    largest entry; generator ``g`` fails when ``|g| > tolerance * M_g``).  In both modes
+    ``max_value`` is the relative residual ``max |g(p / max|p|)| / M_g`` of the family.
+
+    For ``d' > 1`` (``cross_rows``) two coupling tests are added, both necessary because the rows
+    share A (:mod:`.cross_rows`): the cross-row quadrics ``omega(T^(i), T^(j))`` (t >= 2) and every
+    one-row family on the row combinations ``T^(i) + c T^(j)``, ``c`` in ``(1, -1, 2)``.
 
     The work is estimated first (:func:`.cost.estimate_check_point_seconds`); beyond
     ``max_seconds`` (default 3600, ``--max-estimated-seconds``) :class:`ComputationTooLargeError`
     is raised before evaluating anything.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> V = np.array([[1, 2, 0]], dtype=object); A = np.array([[1, 0, 2], [0, 1, 1], [3, 1, 0]], dtype=object)
+    >>> check_point(point_from_dict(point_to_dict(V, A, t=2, a=3))).consistent
+    True
     """
     from .cost import DEFAULT_MAX_SECONDS, _human_seconds, estimate_check_point_seconds
 
@@ -309,39 +402,108 @@ def check_point(point: CoefficientPoint, families: list[str] | None = None, *,
     fams = families or applicable_families(s.d, s.a, s.t)
     limit = DEFAULT_MAX_SECONDS if max_seconds is None else max_seconds
     secs, worst = estimate_check_point_seconds(s, fams, point.exact)
+    pairs_ = s.dprime * (s.dprime - 1) // 2 if cross_rows else 0
+    secs *= 2 + len(ROW_COMBINATIONS) * pairs_ / max(s.dprime, 1)  # + magnitudes, + row combinations
     if secs > limit:
         raise ComputationTooLargeError(
             f"checking a point with d = {s.d}, a = {s.a}, d' = {s.dprime} is estimated at {_human_seconds(secs)} "
             f"(mostly family {worst!r}), over the limit of {_human_seconds(limit)}; "
             "raise --max-estimated-seconds (max_seconds=) to run it anyway")
-    verdicts = []
     method = "exact" if point.exact else "numeric"
+    rows = []
     for i in range(s.dprime):
         T = point.cross[i] if point.cross is not None else None
         P = point.pure[i] if point.pure is not None else None
-        if not point.exact:  # scale: values stay far from float overflow (homogeneous families)
-            scale = max([1.0] + [float(np.max(np.abs(x))) for x in (T, P) if x is not None])
-            T = None if T is None else T / scale
-            P = None if P is None else P / scale
+        rows.append(_normalised_row(T, P, point.exact))
+    verdicts = []
+    for i, (T, P, scale) in enumerate(rows):
         for f in fams:
             if f == "linear":
                 verdicts.append(_linear_verdict(point, i, T, P, method))
                 continue
-            ten = T if family_info(f).regime == "cross" else P
-            if ten is None:
-                continue
-            try:
-                vals = [v for _, v in family_values(f, _nested(ten), s.d, s.a)]
-            except ComputationTooLargeError:
-                verdicts.append(_lie_rank_verdict(ten, s, i, point, method))
-                continue
-            if point.exact:
-                bad = sum(1 for v in vals if v != 0)
-            else:
-                bad = sum(1 for v in vals if not abs(float(v)) <= point.tolerance)  # NaN fails
-            mx = max((_abs_float(v) for v in vals), default=0.0)
-            verdicts.append(FamilyVerdict(f, i, bad == 0, len(vals), bad, mx, method))
+            v = _family_verdict(f, i, T, P, s, point, method, scale)
+            if v is not None:
+                verdicts.append(v)
+    if cross_rows and s.dprime > 1:
+        verdicts.extend(_cross_row_verdicts(rows, fams, s, point, method))
     return PointReport(point, tuple(verdicts))
+
+
+def _normalised_row(T, P, exact):
+    """Float mode: ``(T / m, P / m, 1)`` with ``m`` the row's largest |entry|; exact: ``(T, P, m)``."""
+    m = max([abs(x) for ten in (T, P) if ten is not None for x in np.asarray(ten).ravel()], default=0)
+    if exact:
+        return T, P, (m if m else Fraction(1))
+    m = float(m)
+    if not m or not math.isfinite(m):
+        return T, P, 1.0
+    return (None if T is None else T / m), (None if P is None else P / m), 1.0
+
+
+def _judge(key, i, vals, mags, point, method, scale, label=None) -> FamilyVerdict:
+    bad = 0
+    worst = 0.0
+    for v, (M, deg) in zip(vals, mags):
+        if point.exact:
+            nz = v != 0
+            rel = _abs_float(Fraction(v) / (scale ** deg)) / M if (nz and M) else 0.0
+        else:
+            fv = abs(float(v))
+            nz = not fv <= point.tolerance * M  # NaN fails
+            rel = fv / M if M else (0.0 if fv == 0 else math.inf)
+        bad += bool(nz)
+        worst = max(worst, rel) if rel == rel else math.inf
+    return FamilyVerdict(label or key, i, bad == 0, len(vals), bad, worst, method)
+
+
+def _family_verdict(f, i, T, P, s, point, method, scale):
+    regime = family_info(f).regime
+    ten = T if regime == "cross" else P
+    if ten is None:
+        return None
+    if f == "lie_flattening" and not point.exact:  # octic minors: the singular values are better conditioned
+        return _lie_rank_verdict(ten, s, i, point, method)
+    try:
+        vals = [v for _, v in family_values(f, _nested(ten), s.d, s.a)]
+    except ComputationTooLargeError:
+        return _lie_rank_verdict(ten, s, i, point, method)
+    if not vals:
+        return None  # empty family: nothing is tested
+    return _judge(f, i, vals, _family_magnitudes(f, s.d, s.a, regime), point, method, scale)
+
+
+def _cross_row_verdicts(rows, fams, s, point, method) -> list:
+    """Cross-row quadrics on every row pair, and every one-row family on row combinations."""
+    out = []
+    regime = "cross" if s.t >= 2 else "single"
+    for i, j in itertools.combinations(range(len(rows)), 2):
+        Ti, Pi, si = rows[i]
+        Tj, Pj, sj = rows[j]
+        Si, Sj = (Ti, Tj) if regime == "cross" else (Pi, Pj)
+        if cross_row_forms(s.d, regime):
+            vals = [v for _, v in cross_row_values(_nested(Si), _nested(Sj), s.d, regime)]
+            if point.exact:  # bidegree (1, 1): normalise each row by its own largest entry
+                vals = [x / (si * sj) for x in vals]
+            mags = [(M, 0) for M, _ in _family_magnitudes("cross_row_quadric", s.d, s.a, regime)]
+            out.append(_judge("cross_row_quadric", f"{i},{j}", vals, mags, point, method, 1))
+        for f in fams:
+            if f == "linear" or family_info(f).regime != regime:
+                continue
+            parts = []
+            for c in ROW_COMBINATIONS:
+                comb = (Si / si + (Sj / sj) * c) if point.exact else Si + Sj * c
+                m = max(abs(x) for x in np.asarray(comb).ravel())
+                if m:
+                    comb = comb / m
+                    v = _family_verdict(f, None, *((comb, None) if regime == "cross" else (None, comb)),
+                                        s, point, method, 1)
+                    if v is not None:
+                        parts.append(v)
+            if parts:
+                out.append(FamilyVerdict(f"{f} (row combinations)", f"{i},{j}", all(v.ok for v in parts),
+                                         sum(v.generators for v in parts), sum(v.failing for v in parts),
+                                         max(v.max_value for v in parts), parts[0].method))
+    return out
 
 
 def _abs_float(v: Any) -> float:
@@ -353,27 +515,27 @@ def _abs_float(v: Any) -> float:
 
 
 def _linear_verdict(point, i, T, P, method):
+    """Symmetry of T in (k, k') and P = Sym_3(T): linear forms with M = 2 (see :data:`TOLERANCE_MODEL`)."""
     bad = sum(1 for f in point.raw_linear_failures if f[0] == i)
     mx = 0.0
     n = 0
     if T is not None:
+        scale = max((abs(x) for ten in (T, P) if ten is not None for x in np.asarray(ten).ravel()), default=0) or 1
         d = point.shape.d
+        diffs = []
         for k in range(d):
             for k2 in range(d):
                 for l in range(d):
-                    n += 1
-                    diff = T[k, k2, l] - T[k2, k, l]
-                    mx = max(mx, _abs_float(diff))
-                    if (diff != 0) if point.exact else not abs(diff) <= point.tolerance * max(1.0, abs(T[k, k2, l])):
-                        bad += 1
+                    diffs.append(T[k, k2, l] - T[k2, k, l])
         if P is not None:
             S = symmetrize3(T[None])[0]
-            for idx in np.ndindex(P.shape):
-                n += 1
-                diff = P[idx] - S[idx]
-                mx = max(mx, _abs_float(diff))
-                if (diff != 0) if point.exact else not abs(diff) <= point.tolerance * max(1.0, abs(P[idx])):
-                    bad += 1
+            diffs.extend(P[idx] - S[idx] for idx in np.ndindex(P.shape))
+        for diff in diffs:
+            n += 1
+            rel = _abs_float(diff / scale) / 2
+            mx = max(mx, rel) if rel == rel else math.inf
+            if (diff != 0) if point.exact else not rel <= point.tolerance:
+                bad += 1
     return FamilyVerdict("linear", i, bad == 0, n, bad, mx, method)
 
 
@@ -384,7 +546,9 @@ def _lie_rank_verdict(P, s, i, point, method):
         from ..linalg_exact import rank_exact
 
         r = rank_exact(M)
+        rel = 0.0
     else:
         sv = np.linalg.svd(np.array(M, dtype=float), compute_uv=False)
-        r = int(np.sum(sv > point.tolerance * max(sv[0], 1.0)))
-    return FamilyVerdict("lie_flattening", i, r < n, 1, int(r >= n), float(r), method + " (rank test)")
+        r = int(np.sum(sv > point.tolerance * sv[0])) if sv[0] > 0 else 0
+        rel = float(sv[n - 1] / sv[0]) if sv[0] > 0 and len(sv) >= n else 0.0
+    return FamilyVerdict("lie_flattening", i, r < n, 1, int(r >= n), rel, method + " (rank test; residual sigma_min/sigma_max)")

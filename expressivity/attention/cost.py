@@ -277,6 +277,20 @@ def family_size(key: str, d: int, a: int, n_lines: int = 12) -> tuple[int, int, 
             return 0, 0, 0
         npure = math.comb(d + 2, 3)
         return g, g * min(math.comb(npure + n - 1, n), math.factorial(n)), 0
+    if key == "slice_pair_minors":
+        if d < 4:
+            return 0, 0, 0
+        cp = math.comb(d, 2)
+        g = math.comb(d, 4) * (cp * (cp + 1) // 2) * math.comb(d + 1, 2) ** 2
+        return g, g * 4 * 24 * 16, 0
+    if key == "brill_hessian":
+        if a != 1 or d < 3:
+            return 0, 0, 0
+        from .families import default_planes
+
+        g = 45 * len(default_planes(d))
+        # measured: at most 13 (d = 3) and 320 (d = 4, 5) terms per generator; bound 400
+        return g, g * 400, 0
     raise InvalidInputError(f"unknown family {key!r}")
 
 
@@ -443,6 +457,10 @@ def family_eval_work(key: str, d: int, a: int, n_lines: int = 12) -> int:
         return 4 * gens + dets
     if key == "resultant":
         return gens * 24 + n_lines * 3 * d * d * d
+    if key == "slice_pair_minors":
+        return gens * 4 * _det_work(4)
+    if key == "brill_hessian":
+        return gens * 2 + (gens // 45) * (10 * 27 + 27 * _det_work(3))
     if key == "lie_flattening":
         if gens:
             return gens * _det_work(d * d - 1)

@@ -21,6 +21,11 @@ Families (keys)
 ``resultant``                (u, w)-coefficients of Res(sum u_r q_r|line, sum w_r q_r|line)
 ``single_low_rank``          (2a+2)-minors of N = (P_kkl) (t = 1)
 ``lie_flattening``           maximal minors of the sl_d Lie flattening of f = (v.x)(x^T S x) (t = 1)
+``slice_pair_minors``        4x4 minors of [M(c) | M(c')] for two members of the pencil of slices (d >= 4):
+                             both column spaces contain v, so the two 2-planes meet (coefficients in c, c')
+``brill_hessian``            Brill-type quartics of totally split cubics (t = 1, a = 1): on every 3-dimensional
+                             subspace of a fixed list, the restricted ternary cubic g and its Hessian H(g) are
+                             proportional (2x2 minors of [coefficients of g | coefficients of H(g)])
 """
 
 from __future__ import annotations
@@ -57,6 +62,8 @@ __all__ = [
     "random_lines",
     "veronese_map",
     "context_syzygy_weights",
+    "default_planes",
+    "hessian_coefficients",
 ]
 
 
@@ -99,6 +106,16 @@ FAMILIES: dict[str, FamilyInfo] = {
     "lie_flattening": FamilyInfo("lie_flattening", "maximal minors of the sl_d Lie flattening (Chow type (2,1))",
                                  "single", "ADM26 single-context invariants (authors' Macaulay2 code singleContextInvariants.m2)",
                                  lambda d, a: (d * d - 1,) if d >= 3 else ()),
+    "slice_pair_minors": FamilyInfo("slice_pair_minors", "slice-pair quartics: 4x4 minors of [M(c) | M(c')] "
+                                    "(the column spaces of two pencil members meet in v)", "cross",
+                                    "expressivity derived and verified (every slice M^(l) = sym(v a_l^T) has v in "
+                                    "its column space), not in the ADM26 code",
+                                    lambda d, a: (4,) if d >= 4 else ()),
+    "brill_hessian": FamilyInfo("brill_hessian", "Brill-type quartics: restriction g to a 3-space is proportional to its "
+                                "Hessian H(g) (Chow type (1,1,1), a = 1)", "single",
+                                "expressivity derived and verified (a product of three linear forms g has H(g) = c g "
+                                "on every 3-space), not in the ADM26 code",
+                                lambda d, a: (4,) if a == 1 and d >= 3 else ()),
 }
 CROSS_FAMILIES = tuple(k for k, f in FAMILIES.items() if f.regime == "cross")
 SINGLE_FAMILIES = tuple(k for k, f in FAMILIES.items() if f.regime == "single")
@@ -464,6 +481,114 @@ def _lie_flattening(P, d, a, max_minors=2000, **_):
     return out
 
 
+@lru_cache(maxsize=None)
+def _slice_pair_nonzero(d: int) -> frozenset:
+    """Labels of the slice-pair expressions that are not the zero polynomial (decided symbolically)."""
+    return frozenset(lab for lab, v in _slice_pair_raw(cross_symbols_tensor(d), d) if v != 0)
+
+
+def _slice_pair_minors(T, d, a, **_):
+    """Coefficients in (c, c') of the 4x4 minors of [M(c) | M(c')] with two columns from each (non-zero ones)."""
+    if d < 4:
+        return []
+    keep = _slice_pair_nonzero(d)
+    return [(lab, v) for lab, v in _slice_pair_raw(T, d) if lab in keep]
+
+
+def _slice_pair_raw(T, d):
+    out = []
+    col_pairs = list(itertools.combinations(range(d), 2))
+    alphas = list(itertools.combinations_with_replacement(range(d), 2))
+    for R in itertools.combinations(range(d), 4):
+        for ci, (i, j) in enumerate(col_pairs):
+            for (k, m) in col_pairs[ci:]:
+                for ai, al in enumerate(alphas):
+                    for be in alphas[(ai if (i, j) == (k, m) else 0):]:
+                        acc = 0
+                        for (l1, l2) in set(itertools.permutations(al)):
+                            for (l3, l4) in set(itertools.permutations(be)):
+                                cols = ((i, l1), (j, l2), (k, l3), (m, l4))
+                                acc = acc + det([[T[r][col][l] for (col, l) in cols] for r in R])
+                        out.append((f"slice pair R={R} cols {(i, j)},{(k, m)} c^{al} c'^{be}", acc))
+    return out
+
+
+def default_planes(d: int) -> tuple[tuple[tuple[int, ...], ...], ...]:
+    """3-dimensional subspaces (3 integer spanning vectors) used by ``brill_hessian``.
+
+    All coordinate 3-spaces, and for d >= 4 also the spaces spanned by ``e_i, e_j`` and
+    ``e_k + e_l`` (i < j, k < l, {i, j} and {k, l} disjoint), which mix four coordinates.
+
+    Examples
+    --------
+    >>> default_planes(3)
+    (((1, 0, 0), (0, 1, 0), (0, 0, 1)),)
+    >>> len(default_planes(4))
+    10
+    """
+    e = lambda *idx: tuple(sum(1 for i in idx if i == c) for c in range(d))  # noqa: E731
+    out = [tuple(e(i) for i in S) for S in itertools.combinations(range(d), 3)]
+    if d >= 4:
+        for i, j in itertools.combinations(range(d), 2):
+            for k, l in itertools.combinations([c for c in range(d) if c not in (i, j)], 2):
+                out.append((e(i), e(j), e(k, l)))
+    return tuple(out)
+
+
+def _restrict_cubic(P, plane):
+    """Pure tensor of the ternary cubic ``g(y) = f(y_0 u_0 + y_1 u_1 + y_2 u_2)`` (ring elements)."""
+    d = len(plane[0])
+    cols = [[(c, int(u[c])) for c in range(d) if u[c]] for u in plane]
+    R = [[[0] * 3 for _ in range(3)] for _ in range(3)]
+    for a, b, c in itertools.combinations_with_replacement(range(3), 3):
+        acc = 0
+        for k, x in cols[a]:
+            for l, y in cols[b]:
+                for m, z in cols[c]:
+                    w = x * y * z
+                    acc = acc + (P[k][l][m] * w if w != 1 else P[k][l][m])
+        for perm in set(itertools.permutations((a, b, c))):
+            R[perm[0]][perm[1]][perm[2]] = acc
+    return R
+
+
+def hessian_coefficients(P3) -> list:
+    """Coefficients of ``det(sum_c P3[a][b][c] y_c)`` (= Hessian / 216) on the 10 ternary cubic monomials.
+
+    ``P3`` is a 3x3x3 symmetric tensor of ring elements; the order is :func:`.model.cubic_multisets` (3).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> P = np.zeros((3, 3, 3), dtype=object); P[0, 1, 2] = P[0, 2, 1] = P[1, 0, 2] = 1
+    >>> P[1, 2, 0] = P[2, 0, 1] = P[2, 1, 0] = 1     # g = 6 xyz: H(g) = 2 * 216 xyz
+    >>> hessian_coefficients(P.tolist())[4]          # the coefficient of x y z
+    2
+    """
+    out = {m: 0 for m in cubic_multisets(3)}
+    for cs in itertools.product(range(3), repeat=3):
+        key = tuple(sorted(cs))
+        out[key] = out[key] + det([[P3[a][b][cs[a]] for b in range(3)] for a in range(3)])
+    return [out[m] for m in cubic_multisets(3)]
+
+
+def _brill_hessian(P, d, a, planes=None, **_):
+    if a != 1 or d < 3:
+        return []
+    planes = default_planes(d) if planes is None else planes
+    monos = cubic_multisets(3)
+    out = []
+    for pi, plane in enumerate(planes):
+        if len(plane) != 3 or any(len(u) != d for u in plane):
+            raise ShapeError(f"plane {pi} must be 3 vectors of length d = {d}")
+        g = _restrict_cubic(P, plane)
+        gc = [g[m[0]][m[1]][m[2]] * orbit_size(m) for m in monos]  # monomial coefficients of g
+        hc = hessian_coefficients(g)
+        for i, j in itertools.combinations(range(len(monos)), 2):
+            out.append((f"brill plane {pi} [{monos[i]},{monos[j]}]", gc[i] * hc[j] - gc[j] * hc[i]))
+    return out
+
+
 _BUILDERS = {
     "low_rank": _low_rank,
     "cross_column": _cross_column,
@@ -473,6 +598,8 @@ _BUILDERS = {
     "resultant": _resultant,
     "single_low_rank": _single_low_rank,
     "lie_flattening": _lie_flattening,
+    "brill_hessian": _brill_hessian,
+    "slice_pair_minors": _slice_pair_minors,
 }
 
 

@@ -85,7 +85,7 @@ def _scaled_tensor(v, A, d, regime):
     return [[[T2[k][l][m] + T2[k][m][l] + T2[l][m][k] for m in range(d)] for l in range(d)] for k in range(d)]
 
 
-_RANK_DEPENDENT = frozenset({"low_rank", "single_low_rank"})
+_RANK_DEPENDENT = frozenset({"low_rank", "single_low_rank", "brill_hessian"})
 
 
 def _regime(key: str) -> str:

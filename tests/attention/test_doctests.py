@@ -5,7 +5,8 @@ import importlib
 
 import pytest
 
-MODULES = ["model", "ring", "families", "verification", "dimension", "implicitization", "check_point", "cost"]
+MODULES = ["model", "ring", "families", "verification", "dimension", "implicitization", "check_point", "cost",
+           "cross_rows", "weights"]
 
 
 @pytest.mark.parametrize("name", MODULES)

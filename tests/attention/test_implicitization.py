@@ -142,9 +142,10 @@ def test_single_context_d3_octics_are_the_lie_minors():
     assert family_coverage(g, 8).complete
 
 
-def test_single_context_a1_quartics_not_covered():
-    # spec §5: (3, 1, 1) has 35 minimal quartics (split cubics, Chow type (1,1,1)); no family reaches them
+def test_single_context_a1_quartics_covered_by_brill_hessian():
+    # Macaulay2: (3, 1, 1) has 35 minimal quartics (split cubics, Chow type (1,1,1)); the Hessian
+    # quartics (g proportional to H(g)) span all of them
     g = implicitize(LightningShape(3, 1, 1), 4)
     assert g.generators_by_degree() == {4: 35}
     c = family_coverage(g, 4)
-    assert c.span_all == 0 and c.missing == 35
+    assert c.span_all == 35 and c.missing == 0 and c.span_by_family == {"brill_hessian": 35}
