@@ -79,6 +79,7 @@ def workdir(tmp_path_factory) -> Path:
     from expressivity.relu.network_io import save_network
 
     d = tmp_path_factory.mktemp("readme")
+    (d / "examples").symlink_to(REPO / "examples")  # the walkthrough runs on the shipped example files
     save_network(max_network(3, construction="tree"), d / "net.json")
     save_network(max_network(5, construction="log3"), d / "m5.json")
     (d / "arr.json").write_text(json.dumps({"dim": 2, "hyperplanes": [
@@ -95,7 +96,8 @@ def workdir(tmp_path_factory) -> Path:
 
 
 # README commands whose documented answer is a definite "no" (exit 1)
-EXPECTED_EXIT = {"expressivity depth hconform m5.json": 1}
+EXPECTED_EXIT = {"expressivity depth hconform m5.json": 1,
+                 "expressivity equiv examples/max5_perturbed.json examples/max5.cpwl": 1}
 
 
 def _marks(command: str):

@@ -58,7 +58,9 @@ def files(tmp_path_factory) -> dict[str, Path]:
     plane = [d / f"p{i}.json" for i in range(3)]
     for path, p_ in zip(plane, ([0, 0, 0], [1, 0, 0], ["0", "1", "1/2"])):
         path.write_text(json.dumps(p_))
-    return {"net": net, "arr": arr, "point": point, "cert": cert, "out": d / "out", "net3": net3,
+    head = d / "head.npz"
+    np.savez(head, V=np.ones((1, 3)), Q=np.eye(2, 3), K=np.eye(2, 3))
+    return {"net": net, "arr": arr, "point": point, "cert": cert, "out": d / "out", "net3": net3, "head": head,
             "p0": plane[0], "p1": plane[1], "p2": plane[2]}
 
 
@@ -94,6 +96,8 @@ JSON_CASES: dict[str, list[str]] = {
 # the HiGHS paths, whose C library printed a banner on stdout
 EXTRA_JSON_CASES = {
     "depth hbdss highs": ["depth", "hbdss", "--n", "2", "--solver", "highs"],
+    "invariants check-point head": ["invariants", "check-point", "{head}"],
+    "invariants weights": ["invariants", "--weights", "{head}", "--max-degree", "1", "--no-verify"],
     "regions count complete": ["regions", "count", "{net}", "--box", "1", "--certify", "complete", "-q"],
     "regions count milp": ["regions", "count", "{net}", "--box", "1", "--method", "milp"],
 }
