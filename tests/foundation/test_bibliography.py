@@ -28,7 +28,7 @@ BIB = ROOT / "docs" / "references.bib"
 ENTRY_TYPES = {"article", "inproceedings", "incollection", "book", "misc", "techreport", "phdthesis"}
 # internal notes: research specs ("spec ffn_moa.md §2.2", "relu_depth.md §1.6"), issue numbers,
 # the specs' source labels (P1, C1) and evidence tags ([R], [D, V])
-INTERNAL = re.compile(r"(?i:\bspecs?\b)|\w+\.md\s*§|\bissue \d|\bP\d\b|\bC\d\b|(?<![\w\]])\[[RDVSA](, ?[DVSA])*\]")
+INTERNAL = re.compile(r"(?i:\bspecs?\b)|\w+\.md\s*§|\bissue \d|\bP\d\b|(?<!`)\bC\d\b(?!`)|(?<![\w\]])\[[RDVSA](, ?[DVSA])*\]")
 
 
 def _parse_bibtex(text: str) -> dict[str, tuple[str, dict[str, str]]]:
