@@ -10,8 +10,18 @@ from .lattice import convex_hull, in_Qk, normalized_volume
 from .max_networks import max_log3_network, max_network, max_ruess_network, max_tree_network
 from .newton import evaluate_pair, newton_pair
 from .verify_max import MaxCheck, compose_affine_layers, verify_computes_max
+from .certificate_network import CertificateNetwork, certificate_network
+from .symmetric_check import (canonical_expression, is_permutation_invariant, is_symmetric, orbit_orderings,
+                              symmetry_blocks)
 
 __all__ = [
+    "CertificateNetwork",
+    "certificate_network",
+    "canonical_expression",
+    "is_permutation_invariant",
+    "is_symmetric",
+    "orbit_orderings",
+    "symmetry_blocks",
     "Activation",
     "Layer",
     "ReLUNetwork",

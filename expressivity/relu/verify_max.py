@@ -31,6 +31,12 @@ Method: *simplicial cone bisection* in integer arithmetic (no sampling, no float
    if they do not is the cone split further, to find a counterexample.
 4. A mismatch yields a point (a ray, or an interior point of the cone) where ``N != max``,
    re-checked by evaluating the original network exactly.
+5. Symmetry (``symmetry="auto"``): when the network's function is provably invariant under all
+   permutations of the inputs (an exact structural test,
+   :mod:`~expressivity.relu.symmetric_check`), only the sorted cone ``x_1 <= ... <= x_n`` is
+   examined -- ``max`` is symmetric, so ``N = max`` there carries over to every sorted cone
+   (R+26 Prop. 3.1 uses the same reduction for certificates).  ``symmetry="blocks"`` uses
+   invariance under permutations within blocks of inputs, one cone per orbit.
 
 Examples
 --------
@@ -54,7 +60,7 @@ from ..exceptions import ComputationTooLargeError, InvalidInputError, NumberType
 from ..progress import Progress
 from .network import Layer, ReLUNetwork
 
-__all__ = ["MaxCheck", "verify_computes_max", "compose_affine_layers", "MAX_VERIFY_CONES"]
+__all__ = ["MAX_VERIFY_CONES", "SYMMETRY_MODES", "MaxCheck", "compose_affine_layers", "verify_computes_max"]
 
 #: Default cap on the number of cones examined before giving up.
 MAX_VERIFY_CONES = 3_000_000
@@ -274,12 +280,13 @@ class _RayPropagator:
 
 
 # --------------------------------------------------------------------------- cones
-def _sorted_cone_halves(n: int, homogenised: bool) -> list[Cone]:
-    """The 2 n! simplicial cones ``cone(+-1, r_2..r_n)`` covering R^n (max is linear on each)."""
+def _sorted_cone_halves(n: int, homogenised: bool, orderings=None) -> list[Cone]:
+    """The simplicial cones ``cone(+-1, r_2..r_n)`` covering the sorted cones
+    ``x_pi[0] <= ... <= x_pi[n-1]`` (all n! orderings by default); max is linear on each."""
     pad = [0] if homogenised else []
     t_ray = [tuple([0] * n + [1])] if homogenised else []
     cones = []
-    for pi in itertools.permutations(range(n)):
+    for pi in (itertools.permutations(range(n)) if orderings is None else orderings):
         gens = []
         for j in range(1, n):
             v = [0] * n
@@ -292,12 +299,15 @@ def _sorted_cone_halves(n: int, homogenised: bool) -> list[Cone]:
 
 
 def _minimum_coordinate_cones(n: int, homogenised: bool) -> list[Cone]:
-    """The n simplicial cones ``cone({e_j : j != i} u {-1})`` covering R^n."""
+    """The n + 1 simplicial cones of the fan spanned by e_1, ..., e_n and -1 = -(e_1 + ... + e_n):
+    ``cone({e_j : j != i} u {-1})`` for each i, and the positive orthant ``cone(e_1, ..., e_n)``.
+    Together they cover R^n (every x is x - m·1 + m·(1) with m = min_i x_i)."""
     dim = n + 1 if homogenised else n
     eye = [tuple(int(q == j) for q in range(dim)) for j in range(dim)]
     minus = tuple([-1] * n + ([0] if homogenised else []))
     t_ray = [eye[n]] if homogenised else []
-    return [tuple([eye[j] for j in range(n) if j != i] + [minus] + t_ray) for i in range(n)]
+    orthant = tuple(eye[:n] + t_ray)
+    return [tuple([eye[j] for j in range(n) if j != i] + [minus] + t_ray) for i in range(n)] + [orthant]
 
 
 def _sign_changing_neuron(evs: list, inet: _IntegerNetwork, layers: range) -> Split | None:
@@ -320,7 +330,7 @@ def _max_nonlinearity(cone: Cone, n: int) -> Split | None:
     wins = (X == top[:, None]).sum(axis=0)
     if wins.max() == len(cone):
         return None
-    for a, b in ((a, b) for a in range(n) for b in range(a + 1, n)):
+    for a, b in itertools.combinations(range(n), 2):
         D = X[:, a] - X[:, b]
         if (D > 0).any() and (D < 0).any():
             return int(np.argmax(D > 0)), int(np.argmax(D < 0)), D
@@ -394,11 +404,75 @@ def _check_input(net: ReLUNetwork) -> None:
         raise InvalidInputError(f"the network has {net.output_dim} outputs; max{{x1..xn}} is scalar")
 
 
-def verify_computes_max(net: ReLUNetwork, *, max_cones: int = MAX_VERIFY_CONES, progress: bool = False) -> MaxCheck:
+#: Accepted values of ``symmetry`` in :func:`verify_computes_max`.
+SYMMETRY_MODES = ("auto", "blocks", "none")
+
+
+def _symmetry_reduction(net: ReLUNetwork, symmetry: str) -> tuple[list | None, str]:
+    """Orderings of the sorted cones to check (None: all) and a note for the method string.
+
+    ``auto``: if the network is S_n-invariant (proved structurally by
+    :func:`~expressivity.relu.symmetric_check.is_symmetric`), one sorted cone; ``blocks``: one
+    cone per orbit of the Young subgroup of :func:`~expressivity.relu.symmetric_check.symmetry_blocks`.
+    Sound because ``N(g x) = N(x)`` and ``max(g x) = max(x)`` carry ``N = max`` across an orbit.
+    """
+    from .symmetric_check import is_symmetric, orbit_orderings, symmetry_blocks
+
+    n = net.input_dim
+    if symmetry not in SYMMETRY_MODES:
+        raise InvalidInputError(f"symmetry must be one of {SYMMETRY_MODES}, got {symmetry!r}")
+    if symmetry == "none" or n <= 2:
+        return None, ""
+    if is_symmetric(net):
+        return [tuple(range(n))], f"; S_{n}-invariance proved structurally, 1 of {n}! sorted cones checked"
+    if symmetry == "blocks":
+        blocks = symmetry_blocks(net)
+        if blocks:
+            reps = orbit_orderings(n, blocks)
+            shown = " ".join("{" + ",".join(str(i + 1) for i in b) + "}" for b in blocks)
+            return reps, (f"; invariance under permutations within {shown} proved structurally, "
+                          f"{len(reps)} of {n}! sorted cones checked")
+    return None, ""
+
+
+def _start_cones(n: int, homogenised: bool, orderings: list | None) -> list[Cone]:
+    if orderings is not None:
+        return _sorted_cone_halves(n, homogenised, orderings)
+    return (_sorted_cone_halves if n <= SORTED_START_MAX_N else _minimum_coordinate_cones)(n, homogenised)
+
+
+def _cone_verdict(cone: Cone, evs: list, inet: _IntegerNetwork, n: int, full: bool):
+    """What to do with one cone: ``("split", children)``, ``("refine", None)`` (N - max is not
+    linear here: split fully to find a point), ``("bad", ray)`` or ``("ok", None)``."""
+    L = inet.relu_layers
+    split = _sign_changing_neuron(evs, inet, range(L if full else L - 1))
+    if split is None:
+        split = _max_nonlinearity(cone, n)
+    if split is not None:
+        return "split", _bisect(cone, split)
+    if L > 0 and not full and not _last_layer_hinges_cancel(evs, inet):
+        return "refine", None
+    for r, e in zip(cone, evs):
+        if e[1] != inet.scale * max(r[:n]):
+            return "bad", r
+    return "ok", None
+
+
+def verify_computes_max(net: ReLUNetwork, *, max_cones: int = MAX_VERIFY_CONES, progress: bool = False,
+                        symmetry: str = "auto") -> MaxCheck:
     """Decide exactly whether ``net`` computes ``max{x_1..x_n}`` (n = ``net.input_dim``).
 
     Works for any exact network (H-conforming or not, with or without biases, ``linear``
     layers anywhere, a ReLU on the output); see the module docstring for the method.
+
+    Parameters
+    ----------
+    symmetry : {"auto", "blocks", "none"}
+        ``"auto"`` (default): if the network is provably S_n-invariant
+        (:func:`~expressivity.relu.symmetric_check.is_symmetric`, a structural, exact test), only
+        the sorted cone ``x_1 <= ... <= x_n`` is checked.  ``"blocks"``: also use invariance under
+        permutations within blocks of inputs (one cone per orbit).  ``"none"``: all cones.  The
+        reduction used is named in ``MaxCheck.method``.
 
     Raises
     ------
@@ -423,10 +497,10 @@ def verify_computes_max(net: ReLUNetwork, *, max_cones: int = MAX_VERIFY_CONES, 
     n = net.input_dim
     inet = _integer_network(net)
     propagate = _RayPropagator(inet)
-    start = (_sorted_cone_halves if n <= SORTED_START_MAX_N else _minimum_coordinate_cones)(n, inet.homogenised)
-    L = inet.relu_layers
+    orderings, note = _symmetry_reduction(net, symmetry)
+    method = MaxCheck.method + note
     # (cone, full): full=False leaves the last ReLU layer to the hinge-cancellation test
-    work = [(c, False) for c in start]
+    work = [(c, False) for c in _start_cones(n, inet.homogenised, orderings)]
     cones = 0
     with Progress(None, f"verify max n={n}", enabled=progress) as prog:
         while work:
@@ -438,17 +512,12 @@ def verify_computes_max(net: ReLUNetwork, *, max_cones: int = MAX_VERIFY_CONES, 
             if cones % 5000 == 0:
                 prog.update(5000, extra=f"{len(work)} pending, {len(propagate.memo)} rays")
             evs = [propagate(r) for r in cone]
-            split = _sign_changing_neuron(evs, inet, range(L if full else L - 1))
-            if split is None:
-                split = _max_nonlinearity(cone, n)
-            if split is not None:
-                work.extend((child, full) for child in _bisect(cone, split))
-                continue
-            if L > 0 and not full and not _last_layer_hinges_cancel(evs, inet):
-                work.append((cone, True))  # N - max is not linear here: refine fully to find the point
-                continue
-            for r, e in zip(cone, evs):
-                if e[1] != inet.scale * max(r[:n]):
-                    pt, nv, mv = _checked_counterexample(net, cone, r, n, inet.homogenised)
-                    return MaxCheck(n, False, pt, nv, mv, cones, len(propagate.memo), time.perf_counter() - t0)
-    return MaxCheck(n, True, None, None, None, cones, len(propagate.memo), time.perf_counter() - t0)
+            what, arg = _cone_verdict(cone, evs, inet, n, full)
+            if what == "split":
+                work.extend((child, full) for child in arg)
+            elif what == "refine":
+                work.append((cone, True))
+            elif what == "bad":
+                pt, nv, mv = _checked_counterexample(net, cone, arg, n, inet.homogenised)
+                return MaxCheck(n, False, pt, nv, mv, cones, len(propagate.memo), time.perf_counter() - t0, method)
+    return MaxCheck(n, True, None, None, None, cones, len(propagate.memo), time.perf_counter() - t0, method)

@@ -76,6 +76,8 @@ JSON_CASES: dict[str, list[str]] = {
     "depth hconform": ["depth", "hconform", "{net}"],
     "depth certificate": ["depth", "certificate", "--n", "4"],
     "depth bounds": ["depth", "bounds", "--stop", "12"],
+    "depth build": ["depth", "build", "6"],
+    "depth symmetry": ["depth", "symmetry", "{net}"],
     "ffn witness": ["ffn", "witness", "f1"],
     "ffn certify": ["ffn", "certify", "T"],
     "ffn sweep": ["ffn", "sweep", "T", "--widths", "1", "--max-iter", "5", "-q"],

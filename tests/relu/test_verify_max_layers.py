@@ -275,3 +275,29 @@ def test_cli_cone_limit_exits_3_with_json_not_proved(tmp_path):
     data = json.loads(r.stdout)
     assert data["computes_max"] is None and "not proved" in data["status"]
     assert "nothing proved" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("n", [3, 5, 10, 12])
+@pytest.mark.parametrize("homogenised", [False, True])
+def test_minimum_coordinate_cones_cover_the_space(n, homogenised):
+    """Hand-built oracle: every point (the all-ones point, which lies in no cone omitting an e_i,
+    and random points) is a non-negative combination of the rays of some start cone."""
+    from fractions import Fraction
+
+    import sympy
+
+    from expressivity.relu.verify_max import _minimum_coordinate_cones
+
+    cones = _minimum_coordinate_cones(n, homogenised)
+    rng = np.random.default_rng(n)
+    points = [[1] * n, [-1] * n] + [list(rng.integers(-5, 6, size=n)) for _ in range(20)]
+    for x in points:
+        target = sympy.Matrix([Fraction(int(v)) for v in x] + ([1] if homogenised else []))
+        found = False
+        for cone in cones:
+            M = sympy.Matrix([[r[q] for r in cone] for q in range(len(cone[0]))])
+            coeffs = M.solve(target)
+            if all(c >= 0 for c in coeffs):
+                found = True
+                break
+        assert found, (n, x)
