@@ -77,12 +77,13 @@ import sys
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import combinations
+from itertools import combinations, combinations_with_replacement
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 __all__ = ["FORMAT", "MAX_DIGITS", "MAX_FILE_MB", "MAX_JSON_INT_DIGITS", "CertificateError", "CertificateReadError",
-           "CheckReport", "check_certificate", "load_certificate", "main", "parse_certificate_text", "parse_exact_number"]
+           "CheckReport", "check_certificate", "load_certificate", "main", "parse_certificate_text", "parse_exact_number",
+           "MAX_FORMAT", "INFEASIBLE_FORMAT", "MaxCheckReport", "check_max_certificate", "max_template_expansion"]
 
 FORMAT = "expressivity.hbdss-certificate/1"
 MAX_DIGITS = 1000
@@ -776,6 +777,295 @@ def check_certificate(cert: Any, *, progress: TextIO | None = None, progress_eve
     return CheckReport(n, result["max"], result["min"], zero, phi_max, nodes, leaves, conclusion)
 
 
+# ----------------------------------------------------------------------------- MAX_n certificates
+# Rueß et al. (R+26 Prop. 2.1): max{x_1..x_n} = sum_T c_T F_T with F_T(x) = sum_{sigma in S_n}
+# max{sum_{(i,j) in A} max(x_sigma(i), x_sigma(j)), sum_{(i,j) in B} max(x_sigma(i), x_sigma(j))}.
+# A symmetric identity holds on R^n iff it holds on the sorted cone x_1 <= ... <= x_n (R+26
+# Prop. 3.1).  There max(u, v) = u + relu(v - u) turns F_T into a linear form plus an integer
+# combination of hinges relu(d . x); hinges of constant sign on the cone are linear or zero,
+# relu(-t) = relu(t) - t identifies d with -d, positive multiples are merged.  Distinct
+# normalised hinges are linearly independent modulo linear forms, so the identity holds iff every
+# hinge coefficient cancels and the linear parts add up to x_n.  The expansion below is written
+# independently of the toolkit's: injective maps of the template's indices into positions are
+# grouped by the order of the indices (built from the lowest rank up, over subsets) and by the
+# positions of the ranks that carry a nonzero difference (binomial counts).
+
+MAX_FORMAT = "expressivity.relu-max-certificate/1"
+INFEASIBLE_FORMAT = "expressivity.relu-max-infeasibility/1"
+_MAX_CERT_N = 12
+
+
+@dataclass
+class MaxCheckReport:
+    """Outcome of a successful check of a MAX_n certificate or infeasibility certificate.
+
+    ``kind`` is ``"certificate"`` (the identity holds exactly) or ``"infeasible"`` (no rational
+    combination of the templates of the stated complete space equals ``max``).
+    """
+
+    kind: str
+    n: int
+    k: int
+    templates: int
+    hinges: int
+    conclusion: str
+
+
+def _orders_bottom_up(A: list[tuple[int, int]], B: list[tuple[int, int]], u: int) -> dict:
+    """Multiset {d: count} over the u! orders; d[r] = #B-pairs - #A-pairs whose larger end has rank r."""
+    layer: dict[int, dict[tuple[int, ...], int]] = {0: {(): 1}}
+    for _size in range(u):
+        nxt: dict[int, dict[tuple[int, ...], int]] = {}
+        for placed, tails in layer.items():
+            for v in range(u):
+                if placed >> v & 1:
+                    continue
+                now = placed | (1 << v)
+                top = 0
+                for sgn, pairs in ((-1, A), (1, B)):
+                    for i, j in pairs:
+                        if (i == v or j == v) and now >> i & 1 and now >> j & 1:
+                            top += sgn
+                dst = nxt.setdefault(now, {})
+                for tail, c in tails.items():
+                    key = tail + (top,)
+                    dst[key] = dst.get(key, 0) + c
+        layer = nxt
+    return layer[(1 << u) - 1]
+
+
+def _relu_class(d: list[int]) -> tuple[str, tuple[int, ...], int]:
+    """'lin' (relu(d.x) = d.x on the cone), 'zero', or ('hinge', w, g) with d = g w, w primitive,
+    the first nonzero suffix sum of w (from the left) positive."""
+    n = len(d)
+    suf = [0] * n
+    acc = 0
+    for j in range(n - 1, 0, -1):
+        acc += d[j]
+        suf[j] = acc
+    vals = suf[1:]
+    if all(v >= 0 for v in vals):
+        return ("lin", (), 0)
+    if all(v <= 0 for v in vals):
+        return ("zero", (), 0)
+    g = math.gcd(*d)
+    if next(v for v in vals if v) < 0:
+        g = -g
+    return ("hinge", tuple(x // g for x in d), g)
+
+
+def _position_counts(ranks: tuple[int, ...], u: int, n: int) -> list[tuple[tuple[int, ...], int]]:
+    """Positions q_1 < ... < q_s of the ranks r_1 < ... < r_s, with the number of u-subsets of 0..n-1
+    whose r_t-th smallest element is q_t for every t."""
+    out = []
+    for q in combinations(range(n), len(ranks)):
+        cnt = math.comb(q[0], ranks[0]) * math.comb(n - 1 - q[-1], u - 1 - ranks[-1])
+        for t in range(len(ranks) - 1):
+            cnt *= math.comb(q[t + 1] - q[t] - 1, ranks[t + 1] - ranks[t] - 1)
+        if cnt:
+            out.append((q, cnt))
+    return out
+
+
+def max_template_expansion(A: list[tuple[int, int]], B: list[tuple[int, int]], n: int) -> tuple[list[int], dict]:
+    """``F_{A,B}`` on the sorted cone: integer linear coefficients and ``{hinge key: coefficient}``.
+
+    Examples
+    --------
+    ``A = B``: ``sum_sigma max(x_sigma(0), x_sigma(1))`` is ``2 q (n-2)!`` times ``x_q`` (0-based q).
+
+    >>> max_template_expansion([(0, 1)], [(0, 1)], 3)
+    ([0, 2, 4], {})
+    """
+    idx = sorted({i for p in A + B for i in p})
+    u = len(idx)
+    pos = {v: r for r, v in enumerate(idx)}
+    a = [(pos[i], pos[j]) for i, j in A]
+    b = [(pos[i], pos[j]) for i, j in B]
+    mult = math.factorial(n - u)
+    lin = [0] * n
+    for i, j in a:  # the linear part sum_sigma l_A(sigma x), by counting maps with max at q
+        for q in range(n):
+            lin[q] += math.factorial(n - 1) if i == j else 2 * q * math.factorial(n - 2)
+    hinges: dict[tuple[int, ...], int] = {}
+    support: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}  # (ranks, values) -> number of orders
+    for d, c in _orders_bottom_up(a, b, u).items():
+        ranks = tuple(r for r in range(u) if d[r])
+        if ranks:
+            key_rv = (ranks, tuple(d[r] for r in ranks))
+            support[key_rv] = support.get(key_rv, 0) + c
+    placements: dict[tuple[int, ...], list] = {}
+    for (ranks, values), c in support.items():
+        if ranks not in placements:
+            placements[ranks] = _position_counts(ranks, u, n)
+        for q, cnt in placements[ranks]:
+            full = [0] * n
+            for p, v in zip(q, values):
+                full[p] = v
+            w = mult * c * cnt
+            kind, key, g = _relu_class(full)
+            if kind == "lin" or (kind == "hinge" and g < 0):
+                for p in q:
+                    lin[p] += w * full[p]
+            if kind == "hinge":
+                hinges[key] = hinges.get(key, 0) + w * abs(g)
+    return lin, {h: v for h, v in hinges.items() if v}
+
+
+def _pairs(v: Any, n: int, where: str) -> list[tuple[int, int]]:
+    if not isinstance(v, list) or not v:
+        _fail(f"{where}: must be a non-empty list of index pairs")
+    out = []
+    for i, p in enumerate(v):
+        if not isinstance(p, list) or len(p) != 2 or not all(_is_int(x) and 0 <= x < n for x in p):
+            _fail(f"{where}[{i}]: {_show(p)} is not a pair of indices in 0..{n - 1}")
+        out.append((min(p), max(p)))
+    return out
+
+
+def _max_header(cert: dict, kinds: tuple[str, ...]) -> int:
+    n = cert.get("n")
+    if not _is_int(n) or not 3 <= n <= _MAX_CERT_N:
+        _fail(f"n must be an integer in 3..{_MAX_CERT_N}, got {_show(n)}")
+    return n
+
+
+def _check_max_certificate(cert: dict) -> MaxCheckReport:
+    n = _max_header(cert, ("certificate",))
+    terms = cert.get("terms")
+    if not isinstance(terms, list) or not terms:
+        _fail("'terms' must be a non-empty list of {A, B, coefficient}")
+    coeffs, tmpl = [], []
+    k = None
+    for i, t in enumerate(terms):
+        if not isinstance(t, dict):
+            _fail(f"terms[{i}] must be an object")
+        _only_keys(t, ("A", "B", "coefficient"), f"terms[{i}]")
+        A, B = _pairs(t.get("A"), n, f"terms[{i}].A"), _pairs(t.get("B"), n, f"terms[{i}].B")
+        if len(A) != len(B):
+            _fail(f"terms[{i}]: A and B have {len(A)} and {len(B)} pairs")
+        k = len(A) if k is None else max(k, len(A))
+        coeffs.append(_exact_pair(t.get("coefficient"), f"terms[{i}].coefficient"))
+        tmpl.append((A, B))
+    D = 1
+    for _, q in coeffs:
+        D = D * q // math.gcd(D, q)
+    lin = [0] * n
+    hinge: dict[tuple[int, ...], int] = {}
+    for (A, B), (p, q) in zip(tmpl, coeffs):
+        c = p * (D // q)  # integer coefficient of D * identity
+        ell, hs = max_template_expansion(A, B, n)
+        for j in range(n):
+            lin[j] += c * ell[j]
+        for key, v in hs.items():
+            hinge[key] = hinge.get(key, 0) + c * v
+    want = [0] * (n - 1) + [D]
+    if lin != want:
+        j = next(j for j in range(n) if lin[j] != want[j])
+        _fail(f"the linear part is not x_{n}: coefficient of x_{j + 1} is {_show_fraction(Fraction(lin[j], D))}")
+    bad = [key for key, v in hinge.items() if v]
+    if bad:
+        _fail(f"{len(bad)} hinge coefficients do not cancel, e.g. relu({list(bad[0])} . x) has "
+              f"{_show_fraction(Fraction(hinge[bad[0]], D))}")
+    return MaxCheckReport("certificate", n, k or 0, len(tmpl), len(hinge),
+                          f"max{{x_1..x_{n}}} = sum of {len(tmpl)} rational multiples of symmetrised blocks "
+                          f"max{{sum of {k} pairwise maxima, sum of {k} pairwise maxima}}, each computable with "
+                          f"2 hidden layers; hence MAX_{n} is computable with 2 hidden layers")
+
+
+def _all_templates(n: int, k: int, diagonal: bool) -> list[tuple[list, list]]:
+    """Every unordered pair A != B of k-multisets of pairs, up to relabelling by first appearance."""
+    pairs = [(i, j) for i in range(n) for j in range(i if diagonal else i + 1, n)]
+    ms = list(combinations_with_replacement(pairs, k))
+    seen = set()
+    out = []
+    for ia, a in enumerate(ms):
+        for b in ms[ia + 1:]:
+            lab: dict[int, int] = {}
+            nf = []
+            for p in a + b:
+                nf.append(tuple(sorted(lab.setdefault(i, len(lab)) for i in p)))
+            key = (tuple(sorted(nf[:k])), tuple(sorted(nf[k:])))
+            key = min(key, key[::-1])
+            if key not in seen:
+                seen.add(key)
+                out.append((list(key[0]), list(key[1])))
+    return out
+
+
+def _check_max_infeasibility(cert: dict) -> MaxCheckReport:
+    n = _max_header(cert, ("infeasible",))
+    k, diagonal = cert.get("k"), cert.get("diagonal", False)
+    if not _is_int(k) or not 1 <= k <= 4:
+        _fail(f"k must be an integer in 1..4, got {_show(k)}")
+    if not isinstance(diagonal, bool):
+        _fail("'diagonal' must be true or false")
+    if cert.get("space") != "all":
+        _fail("'space' must be \"all\": only the complete template space is re-enumerated by this checker")
+    ms = math.comb(n * (n + 1) // 2 if diagonal else n * (n - 1) // 2, k)
+    if ms * ms > 4_000_000:
+        _fail(f"the complete space for n = {n}, k = {k} is too large to re-enumerate here ({ms}^2 pairs)")
+    yl = cert.get("y_linear")
+    if not isinstance(yl, list) or len(yl) != n:
+        _fail(f"'y_linear' must be a list of {n} exact numbers")
+    ylin = [parse_exact_number(v, f"y_linear[{j}]") for j in range(n) for v in [yl[j]]]
+    yh = cert.get("y_hinges")
+    if not isinstance(yh, list):
+        _fail("'y_hinges' must be a list of [key, exact number]")
+    yhin: dict[tuple[int, ...], Fraction] = {}
+    for i, item in enumerate(yh):
+        if (not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], list) or len(item[0]) != n
+                or not all(_is_int(x) for x in item[0])):
+            _fail(f"y_hinges[{i}] must be [[{n} integers], exact number]")
+        key = tuple(item[0])
+        if key in yhin:
+            _fail(f"y_hinges[{i}]: key {list(key)} listed twice")
+        yhin[key] = parse_exact_number(item[1], f"y_hinges[{i}]")
+    if ylin[n - 1] == 0:
+        _fail(f"y . b = y_linear[{n - 1}] is 0: the vector does not separate max from the span")
+    space = _all_templates(n, k, diagonal)
+    for A, B in space:
+        ell, hs = max_template_expansion(A, B, n)
+        val = sum(ylin[j] * ell[j] for j in range(n)) + sum(yhin.get(key, 0) * v for key, v in hs.items())
+        if val != 0:
+            _fail(f"y . F is {_show_fraction(val)} != 0 for the template A = {A}, B = {B}")
+    return MaxCheckReport("infeasible", n, k, len(space), len(yhin),
+                          f"y^T F_T = 0 for all {len(space)} templates with k = {k} pairs per side on {n} indices "
+                          f"and y^T x_{n} = {_show_fraction(ylin[n - 1])} != 0: max{{x_1..x_{n}}} is not a rational "
+                          f"combination of these symmetrised blocks")
+
+
+def check_max_certificate(cert: Any, *, max_mb: float = MAX_FILE_MB) -> MaxCheckReport:
+    """Verify a MAX_n certificate (``expressivity.relu-max-certificate/1``, or the legacy form with only
+    ``n`` and ``terms``) or an infeasibility certificate (``expressivity.relu-max-infeasibility/1``).
+
+    Examples
+    --------
+    The published n = 6 identity of R+26 (0-based indices):
+
+    >>> T = [([[0, 1], [0, 1]], [[2, 3], [2, 3]], "1/720"), ([[0, 1], [0, 2]], [[0, 3], [4, 5]], "1/360"),
+    ...      ([[0, 1], [0, 2]], [[3, 4], [3, 5]], "-1/1440"), ([[0, 1], [2, 3]], [[0, 2], [4, 5]], "-1/360")]
+    >>> cert = {"format": MAX_FORMAT, "n": 6, "terms": [{"A": a, "B": b, "coefficient": c} for a, b, c in T]}
+    >>> check_max_certificate(cert).templates
+    4
+    >>> cert["terms"][0]["coefficient"] = "1/721"
+    >>> check_max_certificate(cert)
+    Traceback (most recent call last):
+    ...
+    proofs.certificate_check.CertificateError: certificate rejected: the linear part is not x_6: coefficient of x_4 is -2/10815
+    """
+    if isinstance(cert, (str, Path)):
+        cert = load_certificate(cert, max_mb=max_mb)
+    if not isinstance(cert, dict):
+        _fail("the top level must be a JSON object")
+    fmt = cert.get("format")
+    if fmt == INFEASIBLE_FORMAT:
+        return _check_max_infeasibility(cert)
+    if fmt == MAX_FORMAT or (fmt is None and "terms" in cert):
+        return _check_max_certificate(cert)
+    _fail(f"format must be {MAX_FORMAT!r} or {INFEASIBLE_FORMAT!r}, got {_show(fmt)}")
+
+
 # ----------------------------------------------------------------------------- command line
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -803,6 +1093,22 @@ def _verdict_json(file: str, status: str, rep: CheckReport | None = None, reason
     return json.dumps(obj)
 
 
+def _is_max_kind(data: Any) -> bool:
+    return isinstance(data, dict) and (data.get("format") in (MAX_FORMAT, INFEASIBLE_FORMAT)
+                                       or (data.get("format") is None and "terms" in data))
+
+
+def _main_max(args: argparse.Namespace, rep: MaxCheckReport) -> int:
+    if args.json:
+        print(json.dumps({"file": args.file, "status": "accepted", "verified": True, "kind": rep.kind, "n": rep.n,
+                          "k": rep.k, "templates": rep.templates, "hinges": rep.hinges, "conclusion": rep.conclusion}))
+    else:
+        print(f"VERIFIED (ACCEPTED; exact, integers and Fractions only): MAX_{rep.n} {rep.kind}, k = {rep.k}, "
+              f"{rep.templates} templates re-expanded on the sorted cone, {rep.hinges} hinges")
+        print(rep.conclusion)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line; returns the exit status (0 accepted, 1 rejected, 2 usage or I/O error)."""
     try:
@@ -813,7 +1119,10 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --max-mb must be positive and --progress-every non-negative", file=sys.stderr)
         return 2
     try:
-        rep = check_certificate(args.file, progress=None if args.quiet else sys.stderr,
+        data = load_certificate(args.file, max_mb=args.max_mb)
+        if _is_max_kind(data):
+            return _main_max(args, check_max_certificate(data))
+        rep = check_certificate(data, progress=None if args.quiet else sys.stderr,
                                 progress_every=args.progress_every, max_mb=args.max_mb)
     except CertificateReadError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""``expressivity depth max | check | hconform | certificate | bounds`` (ReLU depth thread)."""
+"""``expressivity depth max | check | hconform | certificate | certificate-run | bounds`` (ReLU depth thread)."""
 
 from __future__ import annotations
 
@@ -36,11 +36,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from ..relu.verify_max import verify_computes_max
 
     net = load_network(args.network)
+    if args.target is not None:
+        return _check_target(args, net)
     if args.max != net.input_dim:
         raise InvalidInputError(f"--max {args.max} but the network has {net.input_dim} inputs; "
                                 "max{x1..xN} needs exactly N inputs")
     try:
-        res = verify_computes_max(net, max_cones=args.max_cones, progress=args.json != "-")
+        res = verify_computes_max(net, max_cones=args.max_cones, progress=args.json != "-",
+                                  symmetry=args.symmetry)
     except ComputationTooLargeError as exc:
         # a resource limit reached mid-run: nothing proved either way (exit 3, like a time limit)
         if args.json:
@@ -59,6 +62,43 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"{args.network}: does NOT compute max{{x1..x{res.n}}}: at x = ({pt}) the network gives "
               f"{res.network_value}, the max is {res.max_value}")
     return EXIT_OK if res.computes_max else EXIT_FAIL
+
+
+def _check_target(args: argparse.Namespace, net) -> int:
+    """``depth check NET --target EXPR``: exact equivalence with a CPWL expression (text or .cpwl file)."""
+    from ..cpwl.equivalence import EXPRESSION_PREFIX, check_target
+    from ..cpwl.expression import ExpressionSyntaxError, load_expression, parse_expression
+    from ..exceptions import LimitReachedError
+
+    spec = args.target
+    try:
+        if spec.lower().endswith(".cpwl"):
+            target = load_expression(spec, input_dim=net.input_dim)
+        else:
+            text = spec[len(EXPRESSION_PREFIX):] if spec.startswith(EXPRESSION_PREFIX) else spec
+            target = parse_expression(text, input_dim=net.input_dim)
+    except ExpressionSyntaxError as exc:
+        print(exc.render("expressivity: error: "), file=sys.stderr)
+        return 2
+    try:
+        res = check_target(net, target, max_cells=args.max_cones, progress=args.json != "-")
+    except LimitReachedError as exc:
+        write_json(args.json, {"network": args.network, "target": spec, "computes_target": None,
+                               "proved": False, "status": "limit reached, not proved"})
+        print(f"expressivity: limit: {exc} (nothing proved)", file=sys.stderr)
+        return EXIT_TIMEOUT
+    if args.json:
+        write_json(args.json, {"network": args.network, "target": spec, "target_parsed": str(target),
+                               "hidden_layers": net.hidden_layers,
+                               "neurons": net.num_neurons, "computes_target": res.equal, **res.to_json()})
+    elif res.equal:
+        print(f"{args.network}: computes {spec} exactly (method: exact; {res.cells} cells, {res.rays} rays, "
+              f"{res.seconds:.2f} s)")
+    else:
+        pt = ", ".join(str(v) for v in res.counterexample)
+        print(f"{args.network}: does NOT compute {spec}: at x = ({pt}) the network gives "
+              f"{', '.join(map(str, res.value_a))}, the target is {', '.join(map(str, res.value_b))}")
+    return EXIT_OK if res.equal else EXIT_FAIL
 
 
 def _cmd_hconform(args: argparse.Namespace) -> int:
@@ -101,6 +141,32 @@ def _cmd_certificate(args: argparse.Namespace) -> int:
     return EXIT_OK if res.found else EXIT_FAIL
 
 
+def _cmd_certificate_run(args: argparse.Namespace) -> int:
+    from ..relu.certificate_search import run_certificate_search
+    from ..relu.certificate_files import write_certificate_file, write_infeasibility_file
+
+    for path in (args.out, args.infeasibility_out):
+        if path and args.checkpoint and path == args.checkpoint:
+            raise InvalidInputError(f"--out/--infeasibility-out {path!r} would overwrite the checkpoint")
+    res = run_certificate_search(args.n, args.k, seed=args.seed, space=args.space, diagonal=args.diagonal,
+                                 batch=args.batch, max_templates=args.max_templates, time_limit=args.time_limit,
+                                 max_batches=args.max_batches, checkpoint=args.checkpoint, resume=args.resume,
+                                 workers=args.workers, scheduler=args.scheduler, progress=args.json != "-")
+    if args.out and res.certificate is not None:
+        write_certificate_file(args.out, res.certificate, statement=res.space)
+    if args.infeasibility_out and res.infeasibility is not None:
+        write_infeasibility_file(args.infeasibility_out, res)
+    if args.json:
+        write_json(args.json, res.to_json())
+    else:
+        print(f"MAX_{res.n}, k = {res.k}: {res.outcome.upper()} -- {res.message} ({res.templates_drawn} templates drawn, "
+              f"{res.templates_kept} kept, {res.seconds:.1f} s this run, {res.seconds_total:.1f} s in total)")
+        print(f"template space: {res.space}")
+    if res.outcome == "certificate":
+        return EXIT_OK
+    return EXIT_TIMEOUT if res.outcome == "partial" else EXIT_FAIL
+
+
 def _cmd_bounds(args: argparse.Namespace) -> int:
     from ..relu.depth_bounds import depth_bound_table
 
@@ -126,12 +192,21 @@ def register(cli) -> None:
     add_json_option(p)
     p.set_defaults(func=_cmd_max)
 
-    p = g.add_parser("check", help="decide exactly whether a network computes max{x1..xN}",
-                     description="Exact verdict (cone bisection in integer arithmetic); exit 1 with a counterexample point if not.")
-    p.add_argument("network", help="network JSON file")
-    p.add_argument("--max", type=positive_int, required=True, metavar="N", help="the claimed target max{x1..xN}")
+    p = g.add_parser("check", help="decide exactly whether a network computes max{x1..xN} or any CPWL target",
+                     description="Exact verdict (integer arithmetic); exit 1 with a counterexample point if not. "
+                                 "--max N is shorthand for --target 'max(x1, ..., xN)' with a faster specialised "
+                                 "search (cone bisection, reduced by proved input symmetries).")
+    p.add_argument("network", help="network file: .json, .onnx, .safetensors or .npz (README; docs/interop.md)")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--max", type=positive_int, metavar="N", help="the claimed target max{x1..xN}")
+    target.add_argument("--target", metavar="EXPR",
+                        help="the claimed target: a CPWL expression, e.g. 'max(x1, x2) - relu(x3)', or a .cpwl file")
+    p.add_argument("--symmetry", choices=("auto", "blocks", "none"), default="auto",
+                   help="--max only. auto: check one sorted cone when S_N-invariance is proved structurally; "
+                        "blocks: also use invariance within blocks of inputs (one cone per orbit); none: all "
+                        "cones (default auto)")
     p.add_argument("--max-cones", type=positive_int, default=3_000_000,
-                   help="give up after this many cones (default 3000000): exit 3, nothing proved")
+                   help="give up after this many cones/cells (default 3000000): exit 3, nothing proved")
     add_json_option(p)
     p.set_defaults(func=_cmd_check)
 
@@ -151,6 +226,31 @@ def register(cli) -> None:
     p.add_argument("--check", metavar="FILE", help="verify a certificate JSON file exactly instead")
     add_json_option(p)
     p.set_defaults(func=_cmd_certificate)
+
+    p = g.add_parser("certificate-run", help="scalable, resumable certificate search for MAX_N (optionally on Dask)",
+                     description="Search max{x1..xN} = sum lambda F_{A,B} (R+26 Prop. 2.1) over canonical templates: "
+                                 "combinatorial sorted-cone expansion, modular screening, exact rational solution. "
+                                 "Exit 0 certificate, 1 no certificate (infeasible or exhausted), 3 partial (limit "
+                                 "reached; continue with --resume).")
+    p.add_argument("--n", type=int, required=True, help="arity N of max{x1..xN}")
+    p.add_argument("--k", type=int, help="pairs per side (default floor((N-1)/2))")
+    p.add_argument("--seed", type=int, default=0, help="seed of the template stream (default 0)")
+    p.add_argument("--space", choices=["sampled", "stratified", "all"], default="sampled",
+                   help="sampled: seeded canonical stream of uniform pairs; stratified: a uniform number of indices "
+                        "first; all: complete enumeration, small N and k (default sampled)")
+    p.add_argument("--diagonal", action="store_true", help="allow diagonal pairs (i, i)")
+    p.add_argument("--batch", type=positive_int, default=100, help="templates per batch and checkpoint (default 100)")
+    p.add_argument("--max-templates", type=positive_int, help="stop after this many templates in total (partial)")
+    p.add_argument("--time-limit", type=float, help="stop this invocation after this many seconds (partial)")
+    p.add_argument("--max-batches", type=positive_int, help="stop this invocation after this many batches (partial)")
+    p.add_argument("--checkpoint", help="checkpoint JSON file, written atomically after every batch")
+    p.add_argument("--resume", action="store_true", help="continue from --checkpoint if it exists")
+    p.add_argument("--workers", type=positive_int, help="expand on a local Dask cluster with this many worker processes")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="expand on the Dask cluster at this scheduler address")
+    p.add_argument("--out", help="write a found certificate here (checked by python -m proofs.certificate_check)")
+    p.add_argument("--infeasibility-out", metavar="FILE", help="write an exact infeasibility certificate here")
+    add_json_option(p)
+    p.set_defaults(func=_cmd_certificate_run)
 
     p = g.add_parser("bounds", help="depth upper bounds for MAX_m (log2, log3, log5) and known exact values",
                      description="Hidden layers needed for max{x1..xm}: the tree bound ceil(log2 m), the BBHSY25 and "

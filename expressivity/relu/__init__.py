@@ -11,10 +11,17 @@ from .max_networks import max_log3_network, max_network, max_ruess_network, max_
 from .newton import evaluate_pair, newton_pair
 from .verify_max import MaxCheck, compose_affine_layers, verify_computes_max
 from .certificate_network import CertificateNetwork, certificate_network
+from .certificate_canonical import canonical_template
+from .certificate_expansion import fast_sorted_cone_expansion
+from .certificate_search import RunResult, run_certificate_search
 from .symmetric_check import (canonical_expression, is_permutation_invariant, is_symmetric, orbit_orderings,
                               symmetry_blocks)
 
 __all__ = [
+    "canonical_template",
+    "fast_sorted_cone_expansion",
+    "RunResult",
+    "run_certificate_search",
     "CertificateNetwork",
     "certificate_network",
     "canonical_expression",

@@ -55,6 +55,7 @@ __all__ = [
     "SearchResult",
     "search_certificate",
     "known_certificate",
+    "stored_certificate_sizes",
 ]
 
 #: Largest n for which sorted-cone expansions are computed (the sum runs over injective maps).
@@ -381,7 +382,10 @@ def _solve_support(lins, hs, n) -> list[int] | None:
             break
         piv.append(j)
     if m in piv:
-        return None  # inconsistent mod p (hence over Q, as the entries are integers)
+        # inconsistent mod p.  NOT a proof over Q (an integer system can be consistent over Q and
+        # inconsistent mod p, e.g. p*x = 1); exact infeasibility needs a vector y, see
+        # certificate_modular.infeasibility_vector
+        return None
     return piv
 
 
@@ -447,7 +451,8 @@ def search_certificate(n: int, *, k: int | None = None, templates: Sequence[Temp
                 msg = f"time limit {time_limit} s reached"
                 break
         else:
-            msg = "candidate pool exhausted: MAX_n is not in the span of these templates"
+            msg = ("candidate pool exhausted: MAX_n is not in the span of these templates modulo a prime "
+                   "(evidence, not an exact proof; run_certificate_search(space='all') gives an exact vector y)")
     nh = len({x for h in hs for x in h})
     return SearchResult(n, k, False, None, len(chosen), nh, time.perf_counter() - t0, msg)
 
@@ -470,13 +475,32 @@ def _exact_solve(templates, lins, hs, n) -> Certificate | None:
     return Certificate(n, tuple((t, c) for t, c in zip(templates, sol) if c != 0))
 
 
+def stored_certificate_sizes() -> tuple[int, ...]:
+    """The ``n`` with a certificate available from :func:`known_certificate` (6 is the published one).
+
+    Examples
+    --------
+    >>> {6, 7, 8} <= set(stored_certificate_sizes())
+    True
+    """
+    from pathlib import Path
+
+    data = Path(__file__).with_name("data")
+    found = {int(p.name[3:].split("_")[0]) for p in data.glob("max*_certificate.json") if p.name[3:].split("_")[0].isdigit()}
+    return tuple(sorted(found | {6}))
+
+
 def known_certificate(n: int) -> Certificate:
-    """A stored certificate: n = 6 (R+26, published) or n = 7, 8 (found by :func:`search_certificate`
-    with ``seed=0``, stored in ``expressivity/relu/data``).  Re-check with :func:`check_certificate`."""
+    """A stored certificate: n = 6 (R+26, published) or a larger n found by our own search and stored
+    in ``expressivity/relu/data`` (n = 7, 8 by :func:`search_certificate` with ``seed=0``; n >= 9 by
+    :func:`~expressivity.relu.certificate_search.run_certificate_search`).  Re-check with
+    :func:`check_certificate` or ``python -m proofs.certificate_check FILE``."""
     if n == 6:
         return ruess_max6_certificate()
-    if n not in (7, 8):
-        raise InvalidInputError(f"no stored certificate for n = {n}; stored: 6, 7, 8 (search with search_certificate)")
+    sizes = stored_certificate_sizes()
+    if n not in sizes:
+        raise InvalidInputError(f"no stored certificate for n = {n}; stored: {', '.join(map(str, sizes))} "
+                                "(search with expressivity depth certificate-run)")
     from pathlib import Path
 
     path = Path(__file__).with_name("data") / f"max{n}_certificate.json"

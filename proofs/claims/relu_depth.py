@@ -201,3 +201,82 @@ def _stored(full: bool) -> Outcome:
         if not chk.valid:
             return Outcome(False, f"n={n}: residual {chk.to_json()}", data)
     return Outcome(True, "exact sorted-cone check passes for n = " + ", ".join(map(str, data)), data)
+
+
+def _standalone_check(doc: dict):
+    """Verdict of the standard-library checker (its own sorted-cone expansion, not the search's)."""
+    from proofs.certificate_check import CertificateError as CheckerRejected
+    from proofs.certificate_check import check_max_certificate
+
+    try:
+        return check_max_certificate(doc), None
+    except CheckerRejected as exc:
+        return None, exc.reason
+
+
+def _stored_document(n: int) -> dict:
+    import json
+    from pathlib import Path
+
+    import expressivity.relu as relu_pkg
+
+    return json.loads((Path(relu_pkg.__file__).with_name("data") / f"max{n}_certificate.json").read_text())
+
+
+@claim(
+    "relu.certificate.stored_by_standalone_checker",
+    statement="Every stored certificate (n = 7, 8, 9 and any larger stored n), found by our own search with "
+              "k = floor((n-1)/2), writes MAX_n as a rational sum of symmetrised 2-hidden-layer blocks; the "
+              "standard-library checker re-expands every template and finds the identity exact",
+    source="R+26 Thm 1.1, Prop. 2.1 (independent rediscovery for n = 7..9)",
+    method="exact",
+    has_full=True,
+)
+def _stored_standalone(full: bool) -> Outcome:
+    from expressivity.relu.certificate_expansion import fast_sorted_cone_expansion
+    from expressivity.relu.certificate_modular import exact_residual_zero
+    from expressivity.relu.certificates import Certificate, stored_certificate_sizes
+
+    sizes = [n for n in stored_certificate_sizes() if n >= 7]
+    checked = sizes if full else [n for n in sizes if n <= 8]
+    data = {}
+    for n in checked:
+        doc = _stored_document(n)
+        rep, why = _standalone_check(doc)
+        if rep is None:
+            return Outcome(False, f"standalone checker rejected the MAX{n} certificate: {why}", data)
+        cert = Certificate.from_json(doc)
+        lib = exact_residual_zero([fast_sorted_cone_expansion(t, n) for t, _ in cert.terms],
+                                  [c for _, c in cert.terms], n)
+        data[n] = {"templates": rep.templates, "k": rep.k, "hinges": rep.hinges, "library_check": lib}
+        if not lib or rep.k != (n - 1) // 2:
+            return Outcome(False, f"n={n}: library residual zero {lib}, k = {rep.k}", data)
+    return Outcome(True, "standalone checker and library expansion both exact for n = " + ", ".join(map(str, data)),
+                   data, scope=None if checked == sizes else "checked for n = " + ", ".join(map(str, checked)))
+
+
+@claim(
+    "relu.certificate.infeasible_below_min_k",
+    statement="For k < floor((n-1)/2) no rational combination of symmetrised blocks with k pairs per side equals "
+              "max{x1..xn}: exact infeasibility vectors y (y^T M = 0, y^T b = 1) over the complete template space",
+    source="R+26 Cor. 4.3 (reproduced)",
+    method="exact",
+    has_full=True,
+)
+def _infeasible(full: bool) -> Outcome:
+    from expressivity.relu.certificate_files import INFEASIBILITY_FORMAT
+    from expressivity.relu.certificate_search import run_certificate_search
+
+    data = {}
+    for n, k in ((5, 1), (6, 1)) + (((7, 2), (8, 2)) if full else ()):
+        res = run_certificate_search(n, k, space="all")
+        if res.outcome != "infeasible":
+            return Outcome(False, f"n={n}, k={k}: outcome {res.outcome} ({res.message})", data)
+        doc = {"format": INFEASIBILITY_FORMAT, "n": n, "k": k, "diagonal": False, "space": "all",
+               "y_linear": res.infeasibility["y_linear"], "y_hinges": res.infeasibility["y_hinges"]}
+        rep, why = _standalone_check(doc)
+        if rep is None:
+            return Outcome(False, f"n={n}, k={k}: the standalone checker rejected y: {why}", data)
+        data[f"n={n},k={k}"] = {"classes": res.templates_drawn, "labelled_templates_rechecked": rep.templates}
+    return Outcome(True, "exact y re-checked by the standalone checker for " + ", ".join(data), data,
+                   scope="checked for (n, k) in " + ", ".join(data))

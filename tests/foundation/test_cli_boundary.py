@@ -77,6 +77,7 @@ JSON_CASES: dict[str, list[str]] = {
     "depth certificate": ["depth", "certificate", "--n", "4"],
     "depth bounds": ["depth", "bounds", "--stop", "12"],
     "depth build": ["depth", "build", "6"],
+    "depth certificate-run": ["depth", "certificate-run", "--n", "5", "--k", "1", "--space", "all"],
     "depth symmetry": ["depth", "symmetry", "{net}"],
     "ffn witness": ["ffn", "witness", "f1"],
     "ffn certify": ["ffn", "certify", "T"],
