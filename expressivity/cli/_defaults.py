@@ -57,3 +57,15 @@ LIBRARY_SOURCES = {
     "FIGURE_FORMATS": ("paper_figures.registry", "FORMATS"),
     "DEFAULT_FIGURE_FORMATS": ("paper_figures.registry", "build_figures.__kwdefaults__.formats"),
 }
+
+# expressivity.ffn.training.CLASS_CHOICES, expressivity.ffn.sweeps.DEFAULT_TRAIN_ITER (appended)
+FFN_FIT_CLASSES = ("fixed-i", "fixed-ii", "la-i", "la-ii-one", "la-ii-bi", "la-ii-quad", "moa-i", "moa-ii-one", "moa-ii-bi")
+FFN_SWEEP_TRAIN_ITER = 150
+__all__ += ["FFN_FIT_CLASSES", "FFN_SWEEP_TRAIN_ITER"]
+LIBRARY_SOURCES.update({"FFN_FIT_CLASSES": ("expressivity.ffn.training", "CLASS_CHOICES"),
+                        "FFN_SWEEP_TRAIN_ITER": ("expressivity.ffn.sweeps", "DEFAULT_TRAIN_ITER")})
+
+# expressivity.cpwl.equivalence.DEFAULT_MAX_CELLS
+CPWL_DEFAULT_MAX_CELLS = 2_000_000
+__all__ += ["CPWL_DEFAULT_MAX_CELLS"]
+LIBRARY_SOURCES.update({"CPWL_DEFAULT_MAX_CELLS": ("expressivity.cpwl.equivalence", "DEFAULT_MAX_CELLS")})
