@@ -42,6 +42,11 @@ def _cmd_slice(args: argparse.Namespace) -> int:
 
     fmt = _picture_format(args)
     net = load_network(args.network)
+    if args.certify and net.kind == "float":
+        # as `regions count --certify`: the proof is about the floats' exact binary values
+        net = net.to_exact()
+        print("note: --certify proves the slice of the network with its float weights taken at their exact "
+              "binary values", file=sys.stderr)
     kw = dict(box=args.box, certify=args.certify, exact=False if args.no_exact else None)
     if args.points:
         if args.origin or args.directions:
