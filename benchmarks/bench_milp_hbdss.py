@@ -32,7 +32,7 @@ from pathlib import Path
 
 from expressivity.exceptions import SolverError
 from expressivity.milp import available_solvers, build_hbdss_model, certify_hbdss, solve_model
-from proofs.certificate_check import check_certificate
+from expressivity.proofs.certificate_check import check_certificate
 
 
 def _cpu() -> float:

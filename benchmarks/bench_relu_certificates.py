@@ -19,7 +19,7 @@ import time
 from expressivity.relu.certificate_expansion import fast_sorted_cone_expansion
 from expressivity.relu.certificate_search import _Mapper
 from expressivity.relu.certificates import sample_templates, sorted_cone_expansion
-from proofs.certificate_check import max_template_expansion
+from expressivity.proofs.certificate_check import max_template_expansion
 
 
 def _time(fn) -> float:

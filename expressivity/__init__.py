@@ -23,6 +23,9 @@ __version__ = "0.1.0"
 
 from .exceptions import *  # noqa: F401,F403  (the hierarchy is part of the public API)
 from .exceptions import __all__ as _exc_all
+from ._layout import install_repository_finder as _install_repository_finder
+
+_install_repository_finder()  # expressivity.proofs / expressivity.paper_figures in a source tree
 
 # public name -> the module that defines it (imported on first access, see ``__getattr__``)
 _LAZY = {
@@ -44,7 +47,7 @@ _LAZY = {
 
 # subpackages and modules reachable as attributes (``expressivity.regions``) without an import
 _SUBMODULES = frozenset({"relu", "regions", "milp", "ffn", "attention", "cli", "numbers", "linalg_exact",
-                         "progress", "exceptions"})
+                         "progress", "exceptions", "proofs", "paper_figures"})
 
 __all__ = ["__version__", *_exc_all, *_LAZY]
 

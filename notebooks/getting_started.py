@@ -23,9 +23,9 @@ from expressivity import ReLUNetwork, network_from_dict, network_to_dict
 from expressivity.display import interact, show_figure, show_table
 from expressivity.relu.braid import phi, propagate_rays, ray, ray_index_sets
 from expressivity.relu.max_networks import max_tree_network
-from paper_figures.fig_braid_h2 import h2_data
-from paper_figures.fig_braid_h2 import make as braid_h2_figure
-from proofs.registry import get_claim
+from expressivity.paper_figures.fig_braid_h2 import h2_data
+from expressivity.paper_figures.fig_braid_h2 import make as braid_h2_figure
+from expressivity.proofs.registry import get_claim
 
 
 # %% [markdown]

@@ -35,7 +35,7 @@ from expressivity.attention import (
     verify_all,
 )
 from expressivity.display import interact, show_figure, show_table
-from paper_figures.fig_lightning_generators import lightning_generator_data
+from expressivity.paper_figures.fig_lightning_generators import lightning_generator_data
 
 
 # %% [markdown]

@@ -36,7 +36,7 @@ from expressivity.milp import (
     hbdss_data,
     solve_model,
 )
-from proofs.certificate_check import check_certificate
+from expressivity.proofs.certificate_check import check_certificate
 
 
 

@@ -1,8 +1,8 @@
 """Paper figures and tables: one module per figure (``fig_*.py``), each registering a builder.
 
-``expressivity figures --out DIR`` (or :func:`paper_figures.registry.build_figures`) rebuilds
+``expressivity figures --out DIR`` (or :func:`expressivity.paper_figures.registry.build_figures`) rebuilds
 every figure from scratch with fixed seeds, in the single-column paper style of
-:mod:`paper_figures.style`, as PDF, SVG or PNG.  :func:`paper_figures.latex.verdicts_latex`
+:mod:`expressivity.paper_figures.style`, as PDF, SVG or PNG.  :func:`expressivity.paper_figures.latex.verdicts_latex`
 turns claim verdicts into a booktabs LaTeX table.
 """
 

@@ -76,7 +76,7 @@ def _citations(v: Any) -> tuple[tuple[str, str], ...] | None:
     try:
         cites = _get(v, "citations", None)
         if cites is None and not isinstance(v, Mapping):
-            from proofs.registry import get_claim
+            from expressivity.proofs.registry import get_claim
 
             claim = get_claim(_get(v, "id"))
             cites = claim.citations if hasattr(claim, "citations") else None
@@ -122,14 +122,14 @@ def verdicts_latex(verdicts: Iterable[Any], *, caption: str = "Claims checked by
                    label: str = "tab:claims") -> str:
     r"""A complete booktabs ``longtable`` of claim verdicts: id, statement, method, verdict, scope, time, source.
 
-    ``verdicts`` are :class:`proofs.registry.Verdict` objects (or their ``to_json()`` dicts).
+    ``verdicts`` are :class:`expressivity.proofs.registry.Verdict` objects (or their ``to_json()`` dicts).
     Sources become ``\cite[locator]{key}`` when the claim has bibliography citations, and
     the escaped source text otherwise.  ``caption`` is escaped; ``label`` is used as given.
     The table breaks across pages and repeats its header (``longtable``).
 
     Examples
     --------
-    >>> from proofs.registry import Verdict
+    >>> from expressivity.proofs.registry import Verdict
     >>> v = Verdict("x.y", "exact", "verified", "", 0.5, False, statement="a ≤ b", source="Folklore")
     >>> tex = verdicts_latex([v])
     >>> "\\toprule" in tex and "\\ensuremath{\\leq}" in tex and "\\end{longtable}" in tex

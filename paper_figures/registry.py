@@ -7,7 +7,7 @@ and draws it in a builder registered with :func:`figure`::
     def make() -> matplotlib.figure.Figure: ...
 
 Figures use the object-oriented matplotlib API (no pyplot state), are built and saved in the
-paper style (:mod:`paper_figures.style`) and written as PDF, SVG or PNG; SVG and PDF output is
+paper style (:mod:`expressivity.paper_figures.style`) and written as PDF, SVG or PNG; SVG and PDF output is
 byte-stable (fixed hash salt, no date).
 """
 
@@ -55,11 +55,11 @@ def _load() -> None:
     global _LOADED
     if _LOADED:
         return
-    import paper_figures as pkg
+    from expressivity import paper_figures as pkg
 
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
         if info.name.startswith("fig_"):
-            importlib.import_module(f"paper_figures.{info.name}")
+            importlib.import_module(f"{pkg.__name__}.{info.name}")
     _LOADED = True
 
 
@@ -75,7 +75,7 @@ def build_figures(out: str | Path, names: Iterable[str] | None = None, *, log: C
                   formats: Iterable[str] = ("png", "svg")) -> list[Path]:
     """Build the named figures (all when ``names`` is None) into ``out``; return the files written.
 
-    Each figure is built and saved in the paper style (:func:`paper_figures.style.paper_style`)
+    Each figure is built and saved in the paper style (:func:`expressivity.paper_figures.style.paper_style`)
     and each file is written atomically.  ``formats`` is any of ``"pdf"``, ``"svg"``, ``"png"``.
 
     Examples

@@ -1,4 +1,4 @@
-"""Claims from the papers and their checks.  See :mod:`proofs.registry`.
+"""Claims from the papers and their checks.  See :mod:`expressivity.proofs.registry`.
 
 The registry's names are imported on first access (module ``__getattr__``), so that
 ``python -m proofs.certificate_check`` runs under a bare Python: importing :mod:`proofs` itself
@@ -6,8 +6,8 @@ pulls in nothing outside the standard library.
 
 Examples
 --------
->>> import proofs
->>> proofs.Outcome is __import__("proofs.registry", fromlist=["Outcome"]).Outcome
+>>> from expressivity import proofs
+>>> proofs.Outcome is __import__("expressivity.proofs.registry", fromlist=["Outcome"]).Outcome
 True
 """
 

@@ -217,7 +217,7 @@ def parse_certificate_text(text: str) -> Any:
     >>> parse_certificate_text('{"n": 4, "n": 5}')
     Traceback (most recent call last):
     ...
-    proofs.certificate_check.CertificateError: certificate rejected: duplicate key 'n' in a JSON object
+    expressivity.proofs.certificate_check.CertificateError: certificate rejected: duplicate key 'n' in a JSON object
     """
     try:
         return json.loads(text, object_pairs_hook=_json_object, parse_int=_json_int, parse_float=_json_real,
@@ -276,7 +276,7 @@ def parse_exact_number(v: Any, where: str) -> Fraction:
     >>> parse_exact_number("2/4", "x")
     Traceback (most recent call last):
     ...
-    proofs.certificate_check.CertificateError: certificate rejected: x: '2/4' is not a reduced fraction (gcd 2)
+    expressivity.proofs.certificate_check.CertificateError: certificate rejected: x: '2/4' is not a reduced fraction (gcd 2)
     """
     p, q = _exact_pair(v, where)
     return Fraction(p, q)
@@ -754,7 +754,7 @@ def check_certificate(cert: Any, *, progress: TextIO | None = None, progress_eve
     >>> check_certificate({"format": FORMAT, "n": 4, "proofs": {"max": {"tree": {}}, "min": {"tree": {}}}})
     Traceback (most recent call last):
     ...
-    proofs.certificate_check.CertificateError: certificate rejected: max: leaf leaves ray 5 [0, 1] undetermined although it enters sense*phi with +1
+    expressivity.proofs.certificate_check.CertificateError: certificate rejected: max: leaf leaves ray 5 [0, 1] undetermined although it enters sense*phi with +1
     """
     if isinstance(cert, (str, Path)):
         cert = load_certificate(cert, max_mb=max_mb)
@@ -1052,7 +1052,7 @@ def check_max_certificate(cert: Any, *, max_mb: float = MAX_FILE_MB) -> MaxCheck
     >>> check_max_certificate(cert)
     Traceback (most recent call last):
     ...
-    proofs.certificate_check.CertificateError: certificate rejected: the linear part is not x_6: coefficient of x_4 is -2/10815
+    expressivity.proofs.certificate_check.CertificateError: certificate rejected: the linear part is not x_6: coefficient of x_4 is -2/10815
     """
     if isinstance(cert, (str, Path)):
         cert = load_certificate(cert, max_mb=max_mb)
@@ -1069,7 +1069,7 @@ def check_max_certificate(cert: Any, *, max_mb: float = MAX_FILE_MB) -> MaxCheck
 # ----------------------------------------------------------------------------- command line
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m proofs.certificate_check",
+        prog=f"python -m {__spec__.name}" if __spec__ is not None else "python certificate_check.py",
         description="Verify an HBDSS-MIP certificate exactly (Fractions and integers only, standard library only).",
         epilog="exit status: 0 ACCEPTED (verified); 1 REJECTED (the one-line reason is printed); "
                "2 usage or I/O error (bad arguments; file missing, a directory, unreadable, not UTF-8, too large).")

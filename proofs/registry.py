@@ -13,14 +13,14 @@ Methods, as the project's standards define them:
 * ``symbolic`` -- a sympy identity;
 * ``numeric``  -- floating point with a stated tolerance (never called a proof).
 
-Claim modules live in :mod:`proofs.claims` (one per research thread) and are imported on
+Claim modules live in :mod:`expressivity.proofs.claims` (one per research thread) and are imported on
 first use of the registry.
 
 Sources are machine-readable: a claim's ``source`` is a list of citations separated by ``;``,
 each a key of the bibliography ``docs/references.bib`` followed by a locator (theorem, section):
 ``"HBDSS23 Thm 1.7, Prop. 2.11; GHL25 Thm 5.2"``.  The toolkit's own results cite the key
 ``expressivity``.  :attr:`Claim.citations` parses the source strictly; the claims of
-:mod:`proofs.claims` are checked when they are registered (unknown key: :class:`ClaimError`).
+:mod:`expressivity.proofs.claims` are checked when they are registered (unknown key: :class:`ClaimError`).
 """
 
 from __future__ import annotations
@@ -262,7 +262,7 @@ def claim(id: str, *, statement: str, source: str, method: Method, has_full: boo
 
     Examples
     --------
-    >>> from proofs.registry import claim, Outcome
+    >>> from expressivity.proofs.registry import claim, Outcome
     >>> @claim("demo.one_plus_one", statement="1 + 1 = 2", source="expressivity integer arithmetic", method="exact")
     ... def _check(full):
     ...     return Outcome(1 + 1 == 2, "computed in integers")
@@ -275,7 +275,7 @@ def claim(id: str, *, statement: str, source: str, method: Method, has_full: boo
         raise ClaimError(f"claim {id}: statement and source are required")
 
     def register(fn: Callable[[bool], Outcome]) -> Callable[[bool], Outcome]:
-        if getattr(fn, "__module__", "").startswith("proofs.claims."):  # the toolkit's claims cite the bibliography
+        if getattr(fn, "__module__", "").startswith(f"{__package__}.claims."):  # the toolkit's claims cite the bibliography
             parse_source(source, _bib_keys(), what=f"claim {id}")
         if id in _REGISTRY and _REGISTRY[id].check.__qualname__ != fn.__qualname__:
             raise ClaimError(f"claim id {id!r} is registered twice")
@@ -289,11 +289,11 @@ def _load() -> None:
     global _LOADED
     if _LOADED:
         return
-    import proofs.claims as pkg
+    import expressivity.proofs.claims as pkg
 
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
         if not info.name.startswith("_"):
-            importlib.import_module(f"proofs.claims.{info.name}")
+            importlib.import_module(f"{pkg.__name__}.{info.name}")
     _LOADED = True
 
 

@@ -7,10 +7,8 @@ import pkgutil
 import pytest
 
 import expressivity
-import paper_figures
-import proofs
-
-
+from expressivity import paper_figures
+from expressivity import proofs
 def _modules():
     names = []
     for pkg in (expressivity, proofs, paper_figures):

@@ -9,9 +9,9 @@ import subprocess
 import pytest
 
 from expressivity.exceptions import InvalidInputError
-from paper_figures.latex import latex_escape, verdicts_latex
-from paper_figures.registry import build_figures
-from proofs.registry import Verdict, run_claims, select_claims
+from expressivity.paper_figures.latex import latex_escape, verdicts_latex
+from expressivity.paper_figures.registry import build_figures
+from expressivity.proofs.registry import Verdict, run_claims, select_claims
 
 SIGNATURES = {"pdf": (b"%PDF",), "svg": (b"<?xml", b"<svg"), "png": (b"\x89PNG\r\n\x1a\n",)}
 
@@ -148,7 +148,7 @@ def _texts(fig) -> list[str]:
 
 
 def test_regions_bounds_caption_is_true_and_markers_only(monkeypatch):
-    import paper_figures.fig_regions_bounds as m
+    import expressivity.paper_figures.fig_regions_bounds as m
 
     rows = [{"widths": list(ws), **m.all_bounds(2, list(ws))} for ws in m.ARCHITECTURES]
     for r in rows:  # "the two upper bounds coincide except at the bottlenecks 8×2×8, 8×1×8"
@@ -164,7 +164,7 @@ def test_regions_bounds_caption_is_true_and_markers_only(monkeypatch):
 
 
 def test_lightning_table_shows_every_family_at_every_degree():
-    from paper_figures.fig_lightning_generators import _table, lightning_generator_data
+    from expressivity.paper_figures.fig_lightning_generators import _table, lightning_generator_data
 
     data = lightning_generator_data(d=2, t=2, max_degree=4)
     rows, cols, M = _table(data)
@@ -181,7 +181,7 @@ def test_lightning_table_shows_every_family_at_every_degree():
 def test_milp_bb_plots_only_depths_with_leaves_and_no_timings():
     import re
 
-    from paper_figures.fig_milp_bb import bb_progress_data, make
+    from expressivity.paper_figures.fig_milp_bb import bb_progress_data, make
 
     fig = make()
     ax = fig.axes[0]
@@ -194,7 +194,7 @@ def test_milp_bb_plots_only_depths_with_leaves_and_no_timings():
 
 
 def test_ffn_chebyshev_legend_says_what_the_crosses_are():
-    from paper_figures.fig_ffn_chebyshev import make
+    from expressivity.paper_figures.fig_ffn_chebyshev import make
 
     labels = [t.get_text() for t in make().axes[0].get_legend().get_texts()]
     assert not any("spec" in s for s in labels) and any("LP on 20 001 points" in s for s in labels)

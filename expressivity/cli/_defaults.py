@@ -54,8 +54,8 @@ LIBRARY_SOURCES = {
     "REGIONS_DEFAULT_MAX_BITS": ("expressivity.regions.bounds", "DEFAULT_MAX_BITS"),
     "REGIONS_DEFAULT_MAX_FLATS": ("expressivity.regions.limits", "DEFAULT_MAX_FLATS"),
     "REGIONS_DEFAULT_MAX_STEPS": ("expressivity.regions.limits", "DEFAULT_MAX_STEPS"),
-    "FIGURE_FORMATS": ("paper_figures.registry", "FORMATS"),
-    "DEFAULT_FIGURE_FORMATS": ("paper_figures.registry", "build_figures.__kwdefaults__.formats"),
+    "FIGURE_FORMATS": ("expressivity.paper_figures.registry", "FORMATS"),
+    "DEFAULT_FIGURE_FORMATS": ("expressivity.paper_figures.registry", "build_figures.__kwdefaults__.formats"),
 }
 
 # expressivity.ffn.training.CLASS_CHOICES, expressivity.ffn.sweeps.DEFAULT_TRAIN_ITER (appended)

@@ -16,7 +16,7 @@ CITE_HELP = "print the BibTeX entries cited by the selected claims (all claims w
 
 
 def _cmd_cite(args: argparse.Namespace) -> int:
-    from proofs.registry import bibliography, select_claims
+    from expressivity.proofs.registry import bibliography, select_claims
 
     from ._common import EXIT_OK, write_json
 

@@ -13,7 +13,7 @@ __all__ = ["register"]
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from proofs.registry import run_claims, select_claims
+    from expressivity.proofs.registry import run_claims, select_claims
 
     if args.latex == "-":
         from expressivity.exceptions import InvalidInputError
@@ -51,7 +51,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     write_json(args.json, {"mode": mode, "summary": counts, "claims": [v.to_json() for v in verdicts]})
     if args.latex:
         from expressivity._io import atomic_write_text
-        from paper_figures.latex import verdicts_latex
+        from expressivity.paper_figures.latex import verdicts_latex
 
         atomic_write_text(Path(args.latex), verdicts_latex(verdicts))
         print(f"LaTeX table of {len(verdicts)} verdict(s) written to {args.latex}", file=out)
@@ -59,7 +59,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from proofs.registry import select_claims
+    from expressivity.proofs.registry import select_claims
 
     claims = select_claims(args.ids)
     if args.json:
@@ -73,7 +73,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_figures(args: argparse.Namespace) -> int:
-    from paper_figures.registry import all_figures, build_figures
+    from expressivity.paper_figures.registry import all_figures, build_figures
 
     if args.list:
         print_table(["figure", "module", "description"], [(f.name, f.module, f.description) for f in all_figures()])

@@ -73,7 +73,7 @@ def _run_float(args: argparse.Namespace, model, report: dict, out) -> int | None
 def _run_exact(args: argparse.Namespace, report: dict, out) -> int | None:
     from expressivity.exceptions import CertificateError
     from expressivity.milp import ExactSearchLimitError, certify_hbdss
-    from proofs.certificate_check import check_certificate
+    from expressivity.proofs.certificate_check import check_certificate
 
     try:
         cert = certify_hbdss(args.n, symmetry=not args.no_symmetry, progress=not args.quiet, time_limit=args.time_limit)
@@ -139,7 +139,7 @@ def _cmd_hbdss(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from expressivity.exceptions import CertificateError, InvalidInputError
-    from proofs.certificate_check import check_certificate
+    from expressivity.proofs.certificate_check import check_certificate
 
     out = text_stream(args)
     if not os.path.isfile(args.file):  # an unreadable input is a usage error (exit 2), not a rejection

@@ -5,7 +5,7 @@
 * :mod:`.solvers` -- float solves with an explicit backend (CBC, HiGHS, SCIP), status mapping;
 * :mod:`.highs` -- the one HiGHS policy of the process (threads, no stdout banner, Ctrl-C);
 * :mod:`.certify` -- our own branch-and-bound with exact Farkas leaves and orbital branching,
-  emitting a certificate that :mod:`proofs.certificate_check` verifies with Fractions only.
+  emitting a certificate that :mod:`expressivity.proofs.certificate_check` verifies with Fractions only.
 """
 
 from .certify import (DirectionResult, ExactSearchLimitError, HBDSSCertificate, certify_direction, certify_hbdss,

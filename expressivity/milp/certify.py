@@ -14,7 +14,7 @@ nested neighbours are known to be ``>= 0``, so their ``y_S = g_S`` is linear; ra
 (its conformity rows dropped); a remaining ray with sign +1 has no homogeneous upper bound, so we
 branch on it first.  The node relaxation is then a polyhedral *cone*: its maximum is 0 or
 unbounded, and "0" has a Farkas certificate -- multipliers ``lam, nu >= 0``, ``0 <= mu <= 1`` with
-an identity of linear forms in ``a`` (see :mod:`proofs.certificate_check`).  A float LP (HiGHS,
+an identity of linear forms in ``a`` (see :mod:`expressivity.proofs.certificate_check`).  A float LP (HiGHS,
 with the box added only to keep it bounded) proposes the multipliers; they are rounded to
 rationals and the identity is re-checked **exactly**; if that fails we solve exactly on the
 support, and if that fails too the node is branched further (always sound).

@@ -205,8 +205,8 @@ def _stored(full: bool) -> Outcome:
 
 def _standalone_check(doc: dict):
     """Verdict of the standard-library checker (its own sorted-cone expansion, not the search's)."""
-    from proofs.certificate_check import CertificateError as CheckerRejected
-    from proofs.certificate_check import check_max_certificate
+    from expressivity.proofs.certificate_check import CertificateError as CheckerRejected
+    from expressivity.proofs.certificate_check import check_max_certificate
 
     try:
         return check_max_certificate(doc), None

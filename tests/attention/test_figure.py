@@ -1,6 +1,6 @@
 """Data of the lightning figure against the spec's Macaulay2 table (d = 2 keeps it fast)."""
 
-from paper_figures.fig_lightning_generators import lightning_generator_data
+from expressivity.paper_figures.fig_lightning_generators import lightning_generator_data
 
 
 def test_generator_data_d2():

@@ -1,6 +1,6 @@
 """Every FFN claim verifies in quick mode, and states its method honestly."""
 
-from proofs.registry import run_claim, select_claims
+from expressivity.proofs.registry import run_claim, select_claims
 
 
 def test_ffn_claims_verify_quick():

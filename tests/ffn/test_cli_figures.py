@@ -46,10 +46,10 @@ def test_cli_errors(capsys):
 
 
 def test_figure_data_and_builders(tmp_path):
-    from paper_figures.fig_ffn_chebyshev import floor_data
-    from paper_figures.fig_ffn_gates import gate_data
-    from paper_figures.fig_ffn_sweep import sweep_data
-    from paper_figures.registry import build_figures
+    from expressivity.paper_figures.fig_ffn_chebyshev import floor_data
+    from expressivity.paper_figures.fig_ffn_gates import gate_data
+    from expressivity.paper_figures.fig_ffn_sweep import sweep_data
+    from expressivity.paper_figures.registry import build_figures
 
     d = sweep_data(max_width_1d=8, max_width_2d=4)
     assert all(c >= f for c, f in zip(d["T"]["certified"], d["T"]["floor"]))
@@ -64,7 +64,7 @@ def test_figure_data_and_builders(tmp_path):
 
 @pytest.mark.slow
 def test_full_sweep_figure(tmp_path):
-    from paper_figures.registry import build_figures
+    from expressivity.paper_figures.registry import build_figures
 
     files = build_figures(tmp_path, ["ffn_sweep"], formats=("png",))
     assert files[0].stat().st_size > 1000

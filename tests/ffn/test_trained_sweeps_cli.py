@@ -89,7 +89,7 @@ def test_cli_sweep_trains_and_reports_measured_vs_floor():
 
 
 def test_trained_figure_data():
-    from paper_figures.fig_ffn_trained import trained_data
+    from expressivity.paper_figures.fig_ffn_trained import trained_data
 
     d = trained_data(widths=(1, 2), max_iter=15)
     assert d["violations"] == [] and all(m >= f for m, f in zip(d["measured"], d["floor"]))

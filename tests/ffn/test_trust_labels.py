@@ -27,7 +27,7 @@ from expressivity.ffn.intervals import (Enclosure, UnboundedEnclosureError, deci
 from expressivity.ffn.layers import fixed_type1, la_type1
 from expressivity.ffn.sweeps import sweep
 from expressivity.ffn.witnesses import WITNESS_NAMES, get_witness
-from proofs.registry import get_claim
+from expressivity.proofs.registry import get_claim
 
 
 def _mpf(f: Fraction):
@@ -85,7 +85,7 @@ def test_T_enclosure_contains_50_digit_closed_form(lam):
 
 
 def test_hp_cross_check_can_fail():
-    from proofs.claims.ffn_separations import _hp_contains
+    from expressivity.proofs.claims.ffn_separations import _hp_contains
 
     good = get_witness("T", 2).certify().enclosure
     assert _hp_contains(good, lambda: mpmath.tanh(2) / 2) is None

@@ -1,7 +1,7 @@
 """docs/references.bib, claim citations and ``expressivity cite``.
 
 The bibliography is parsed twice: by a strict stand-alone reader written here (independent of
-:func:`proofs.registry.bibliography`) and, when installed, by pybtex.
+:func:`expressivity.proofs.registry.bibliography`) and, when installed, by pybtex.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from expressivity.exceptions import ClaimError
-from proofs.registry import (
+from expressivity.proofs.registry import (
     OWN_RESULT_KEY,
     all_claims,
     bibliography,

@@ -8,8 +8,8 @@ import pytest
 
 from expressivity.cli import main
 from expressivity.exceptions import ClaimError, UnknownNameError
-from proofs.registry import METHODS, Outcome, all_claims, claim, run_claim, select_claims
-from proofs import registry
+from expressivity.proofs.registry import METHODS, Outcome, all_claims, claim, run_claim, select_claims
+from expressivity.proofs import registry
 
 
 def test_every_claim_is_well_formed():
@@ -112,7 +112,7 @@ def test_quick_mode_of_a_claim_with_full_mode_is_reported_partial(tmp_path):
 
 
 def test_scope_of_an_outcome_replaces_complete():
-    from proofs.registry import Claim, Outcome, run_claim
+    from expressivity.proofs.registry import Claim, Outcome, run_claim
 
     sampled = Claim("demo.every_n", "P(n) for every n", "demo", "exact",
                     lambda full: Outcome(True, "n = 1..5", scope="checked for n ≤ 5"), has_full=True)
@@ -124,7 +124,7 @@ def test_scope_of_an_outcome_replaces_complete():
 
 
 def test_interval_is_a_method_and_interval_claims_say_so():
-    from proofs.registry import METHODS, all_claims
+    from expressivity.proofs.registry import METHODS, all_claims
 
     assert METHODS == ("exact", "interval", "symbolic", "numeric")
     methods = {c.id: c.method for c in all_claims()}

@@ -20,7 +20,7 @@ import pytest
 
 from expressivity.exceptions import CertificateError as ToolkitCertificateError
 from expressivity.milp import certify_hbdss
-from proofs.certificate_check import (MAX_DIGITS, CertificateError, CertificateReadError, check_certificate,
+from expressivity.proofs.certificate_check import (MAX_DIGITS, CertificateError, CertificateReadError, check_certificate,
                                       load_certificate, parse_exact_number)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -454,8 +454,8 @@ def test_importing_the_checker_loads_only_the_standard_library():
 
 
 def test_lazy_proofs_package_still_exports_the_registry():
-    import proofs
-    import proofs.registry as registry
+    from expressivity import proofs
+    import expressivity.proofs.registry as registry
 
     assert proofs.Outcome is registry.Outcome and proofs.all_claims is registry.all_claims
     assert set(proofs.__all__) <= set(dir(proofs))

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from expressivity.exceptions import CertificateError, InvalidInputError
 from expressivity.milp import certify_direction, certify_hbdss, flip_matrix, hbdss_data, symmetry_group
 from expressivity.relu.braid import g_M, phi, ray
-from proofs.certificate_check import check_certificate, main as check_main
+from expressivity.proofs.certificate_check import check_certificate, main as check_main
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_n4_certified_optimum_zero(cert4, tmp_path):
 def test_symmetry_shrinks_the_tree_and_agrees(cert4):
     # the plain search (no symmetry) is a second algorithm for the same statement; the figure's
     # data function runs it and caches it for this process
-    from paper_figures.fig_milp_bb import bb_progress_data
+    from expressivity.paper_figures.fig_milp_bb import bb_progress_data
 
     plain = bb_progress_data(4)["plain"]
     assert plain["bounded"] and cert4.max.bounded
@@ -213,7 +213,7 @@ def test_checker_command_line(cert4, tmp_path, capsys):
 
 def test_checker_is_standalone():
     # the checker must not import the solver stack or the MIP code
-    import proofs.certificate_check as cc
+    import expressivity.proofs.certificate_check as cc
 
     src = Path(cc.__file__).read_text()
     for banned in ("import pulp", "scipy", "highspy", "numpy", "expressivity.milp", "float("):

@@ -1,6 +1,6 @@
 """The B&B figure: data first (tested against the certificate), then the file."""
 
-from paper_figures.fig_milp_bb import bb_progress_data
+from expressivity.paper_figures.fig_milp_bb import bb_progress_data
 
 
 def test_bb_progress_data_and_figure(tmp_path):
@@ -12,7 +12,7 @@ def test_bb_progress_data_and_figure(tmp_path):
         leaves = [t[1] for t in d["trace"]]
         assert leaves == sorted(leaves) and leaves[-1] == d["leaves"]
     assert data["orbital"]["nodes"] < data["plain"]["nodes"]
-    from paper_figures.registry import build_figures
+    from expressivity.paper_figures.registry import build_figures
 
     files = build_figures(tmp_path, ["milp_bb"], formats=("png",))
     assert files[0].stat().st_size > 5000
@@ -20,7 +20,7 @@ def test_bb_progress_data_and_figure(tmp_path):
 
 def test_leaf_depths_count_every_leaf():
     from expressivity.milp import certify_direction
-    from paper_figures.fig_milp_bb import leaf_depths
+    from expressivity.paper_figures.fig_milp_bb import leaf_depths
 
     tree = {"ray": 0, "one": {}, "zero": {"ray": 1, "one": {}, "zero": {}}}
     assert leaf_depths(tree) == {1: 1, 2: 2}

@@ -94,7 +94,7 @@ def test_sweep_on_an_executor_matches_serial():
 
 
 def test_figure_data():
-    from paper_figures.fig_regions_bounds import regions_vs_bounds_data
+    from expressivity.paper_figures.fig_regions_bounds import regions_vs_bounds_data
 
     data = regions_vs_bounds_data(seeds=[0])
     for row in data:
@@ -106,7 +106,7 @@ def test_figure_data():
 
 @pytest.mark.slow
 def test_claims_full_mode():
-    from proofs.registry import run_claims, select_claims
+    from expressivity.proofs.registry import run_claims, select_claims
 
     verdicts = run_claims(select_claims(["regions"]), full=True)
     assert verdicts and all(v.verdict == "verified" for v in verdicts), [(v.id, v.details) for v in verdicts]

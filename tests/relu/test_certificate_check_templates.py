@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from proofs import certificate_check as cc
+from expressivity.proofs import certificate_check as cc
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "expressivity" / "relu" / "data"

@@ -22,7 +22,7 @@ from expressivity.relu.certificate_modular import Echelon, rational_reconstructi
 from expressivity.relu.certificate_search import run_certificate_search
 from expressivity.relu.certificates import (Certificate, Template, check_certificate, enumerate_templates,
                                             ruess_max6_certificate, sample_templates, sorted_cone_expansion)
-from proofs.certificate_check import max_template_expansion
+from expressivity.proofs.certificate_check import max_template_expansion
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from proofs.registry import get_claim
+from expressivity.proofs.registry import get_claim
 
 EVERY_N = {
     "relu.max_log3.depth_formula": "checked for 4 ≤ n ≤ 6",

@@ -1,6 +1,6 @@
 """The depth-bound figure's data against the spec's test vectors."""
 
-from paper_figures.fig_relu_depth_bounds import depth_bounds_data, make
+from expressivity.paper_figures.fig_relu_depth_bounds import depth_bounds_data, make
 
 
 def test_data():

@@ -8,11 +8,11 @@ import itertools
 
 import pytest
 
-import proofs.claims.relu_depth as relu_claims
+import expressivity.proofs.claims.relu_depth as relu_claims
 from expressivity.relu.lattice import QkResult, in_Qk, minkowski_sum, simplex_points
 from expressivity.relu.max_networks import max_tree_network
 from expressivity.relu.newton import newton_pair
-from proofs.registry import get_claim
+from expressivity.proofs.registry import get_claim
 
 
 def _int_points(P):
