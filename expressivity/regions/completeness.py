@@ -27,6 +27,14 @@ For one region ``P_s = {x in D : sigma_j z_j^s(x) <= 0}`` (``D`` the box or R^d,
    sign of their exact gradient along the outward normal, layer by layer under the new
    pattern; every other bit is kept.  The neighbour must be in the enumerated set.
 
+Check 3 runs first.  In a box it proves a bounding box ``L <= x <= U`` implied by the claimed facet
+rows and the walls, and every row with max over ``[L, U]`` of ``a x + c`` strictly below 0 is then
+strictly negative at every point that satisfies the claimed facet rows and the walls; checks 1-2
+evaluate all the *other* rows exactly at the points (which makes those points satisfy the claimed
+rows and walls), so these rows need no evaluation there.  Loops over a few integers run on python
+ints (faster than fmpz for numbers of 60-250 bits); the exact maps of a layer are cached under the
+bits of the earlier layers (neighbouring regions share them).
+
 If 1-4 hold for every region, the union of the regions is all of ``D`` and the set is
 complete (proof in ``docs/regions.md``): a point of ``D`` outside the union would be
 reached by a generic segment from an interior point, and the segment would leave the
@@ -136,7 +144,6 @@ def _key(s: np.ndarray) -> bytes:
     return np.packbits(s).tobytes() + bytes([len(s) % 8])
 
 
-_POW2: dict = {}
 _EYES: dict = {}
 
 
@@ -148,28 +155,22 @@ def _signed_eye(d: int) -> np.ndarray:
     return e
 
 
-
-def _pow2(k: int):
-    """2**k as an fmpz (cached: mixing fmpz with Python ints above 2**63 is slow)."""
-    v = _POW2.get(k)
-    if v is None:
-        from flint import fmpz
-
-        v = _POW2[k] = fmpz(2) ** k
-    return v
-
-
 def _parallel(row, af, d: int) -> bool:
     """Exactly parallel normals (the first d entries)."""
     piv = max(range(d), key=lambda t: abs(af[t]))
     return all(row[t] * af[piv] == af[t] * row[piv] for t in range(d))
 
 
-def _homogeneous(point) -> tuple[list[int], int]:
-    """A float point as integers (X, D), point = X / D exactly (D a power of two)."""
-    pairs = [float(v).as_integer_ratio() for v in point]
-    D = max((q for _, q in pairs), default=1)
-    return [n * (D // q) for n, q in pairs], D
+def _homogeneous_z(point) -> tuple[list, object]:
+    """A float point as fmpz integers (X, D), point = X / D exactly (D a power of two); built from
+    53-bit mantissas and shifts, which python-flint converts fast."""
+    from flint import fmpz
+
+    fr = [math.frexp(v) for v in point]  # v = f 2^e, 0.5 <= |f| < 1 (or 0)
+    mants = [int(math.ldexp(f, 53)) for f, _ in fr]  # |m| < 2^53, v = m 2^(e - 53)
+    base = min([e - 53 for (_, e), mv in zip(fr, mants) if mv] + [0])
+    X = [fmpz(mv) << (e - 53 - base) if mv else fmpz(0) for (_, e), mv in zip(fr, mants)]
+    return X, fmpz(1) << (-base)
 
 
 @dataclass
@@ -250,6 +251,17 @@ class HullHint:
                 d_units, rest)
 
     @property
+    def from_exact(self) -> np.ndarray:
+        """Exact row number -> float row number (-1 when the exact row has no float counterpart)."""
+        fe = self.__dict__.get("_from_exact")
+        if fe is None:
+            te = self.to_exact
+            fe = np.full(int(te.max(initial=-1)) + 1, -1, dtype=np.int64)
+            fe[te] = np.arange(len(te))
+            self.__dict__["_from_exact"] = fe
+        return fe
+
+    @property
     def inverse(self) -> dict:
         """Exact row number -> float row number."""
         inv = self.__dict__.get("_inverse")
@@ -325,6 +337,7 @@ class ExactRegionCertifier:
         self.widths = [k for _, _, r, k in self.layers if r]
         self.num_neurons = sum(self.widths)
         self._first_entries = self.layers[0][0].entries()
+        self._maps_cache: dict = {}  # (layer, bits of the earlier layers) -> the layer's exact map
         # box walls in the traversal's order: upper walls of finite coordinates, then lower walls
         box = []
         for k in range(d):
@@ -354,35 +367,89 @@ class ExactRegionCertifier:
             self._loN = [fmpz(int(f * self._Db)) for f in fl[:d]]
             self._hiN = [fmpz(int(f * self._Db)) for f in fl[d:]]
             self._Db = fmpz(self._Db)
+            # python ints of the same: the Farkas checks run on python-int rows (faster than fmpz in loops)
+            self._Db_i, self._loN_i, self._hiN_i = int(self._Db), [int(v) for v in self._loN], [int(v) for v in self._hiN]
 
     # ------------------------------------------------------------------ exact maps of a pattern
     def layer_maps(self, s: np.ndarray) -> tuple[list, list[list]]:
         """Per ReLU layer, an integer matrix Z (fmpz_mat, k x (d+1)) with pre-activations
         = Z [x; 1] / (a positive scale), and its entries (row-major)."""
+        got = self._layer_data(s)
+        return [g[0] for g in got], [g[1] for g in got]
+
+    def _layer_data(self, s: np.ndarray) -> list[list]:
+        """Per ReLU layer ``[Z, entries, rows, negated rows or None]``; a layer's map depends only on
+        the bits of the earlier layers, so it is cached under them (neighbouring regions share them)."""
         from flint import fmpz_mat
 
         d = self.d
-        mats, ents = [], []
+        w = d + 1
+        out = []
         S = 1
         off = 0
         sl = s.tolist()
-        T = None
-        w = d + 1
+        sb = np.asarray(s, dtype=bool).tobytes()
+        cache = self._maps_cache
+        prev = None
         for L, (H, scale, relu, k) in enumerate(self.layers):
-            Z = H if L == 0 else H * T
-            ent = self._first_entries if L == 0 else Z.entries()
+            key = (L, sb[:off])
+            got = cache.get(key)
+            if got is None:
+                if L == 0:
+                    ent = self._first_entries
+                    Z = H
+                else:
+                    pent, pmask, pk = prev
+                    if pmask is None:
+                        body = list(pent)
+                    else:
+                        body = []
+                        zeros = [0] * w
+                        for i in range(pk):
+                            body.extend(pent[i * w:(i + 1) * w] if pmask[i] else zeros)
+                    Z = H * fmpz_mat(pk + 1, w, body + [0] * d + [S])
+                    ent = Z.entries()
+                pos = [ent[i * w:(i + 1) * w] for i in range(k)]
+                got = [Z, ent, pos, None, [i for i, r in enumerate(pos) if not any(r)], None, None]
+                if len(cache) >= 20000:
+                    cache.clear()
+                cache[key] = got
             S = S * scale
             if relu:
-                mats.append(Z)
-                ents.append(ent)
-                m = sl[off:off + k]
+                out.append(got)
+                prev = (got[1], sl[off:off + k], k)
                 off += k
-                masked = []
-                for i in range(k):
-                    masked.extend(ent[i * w:(i + 1) * w] if m[i] else [0] * w)
-                ent = masked
-            T = fmpz_mat(k + 1, w, ent + [0] * d + [S])
-        return mats, ents
+            else:
+                prev = (got[1], None, k)
+        return out
+
+    def signed_rows(self, s: np.ndarray) -> tuple[list, list]:
+        """The region's neuron rows (a, c) meaning a x + c <= 0 (an active neuron's row negated), and
+        the :meth:`layer_maps` matrices."""
+        return self._signed_rows(s)[:2]
+
+    def _signed_rows(self, s: np.ndarray) -> tuple[list, list, set, list]:
+        """:meth:`signed_rows`, the set of identically-zero neuron rows, and the rows as python ints."""
+        rows, rows_i = [], []
+        mats = []
+        zero = set()
+        off = 0
+        on = s.tolist()
+        for got in self._layer_data(s):
+            mats.append(got[0])
+            pos = got[2]
+            if got[3] is None:
+                got[3] = [[-v for v in r] for r in pos]
+                got[5] = [[int(v) for v in r] for r in pos]
+                got[6] = [[-v for v in r] for r in got[5]]
+            neg, pos_i, neg_i = got[3], got[5], got[6]
+            k = len(pos)
+            bits = on[off:off + k]
+            rows.extend([neg[i] if o else pos[i] for i, o in enumerate(bits)])
+            rows_i.extend([neg_i[i] if o else pos_i[i] for i, o in enumerate(bits)])
+            zero.update(off + i for i in got[4])
+            off += k
+        return rows, mats, zero, rows_i
 
     def layer_entries(self, s: np.ndarray) -> list[list]:
         """Entries of :meth:`layer_maps` only."""
@@ -401,21 +468,28 @@ class ExactRegionCertifier:
 
         d, N = self.d, self.num_neurons
         w = d + 1
-        mats, layer_ent = self.layer_maps(s)
+        rows, _, zero_set, rows_i = self._signed_rows(s)
         on = s.tolist()
-        rows = []
-        for ent in layer_ent:
-            rows.extend(ent[i * w:(i + 1) * w] for i in range(len(ent) // w))
-        rows = [[-v for v in r] if on[j] else r for j, r in enumerate(rows)]
-        zero_set = {j for j, r in enumerate(rows) if not any(r)}
         rows.extend(self.box_rows)
+        rows_i.extend(self.box_rows)
         m = len(rows)
+        key = _key(s)
+        proof = RegionProof(key)
+        # 3. first: every other row is redundant (box walls are always kept: they never need a neighbour).
+        # Rows proved *strictly* negative on the box [L, U] that the kept rows and the walls imply are
+        # strictly negative at every point satisfying the kept rows and walls, so at the points below
+        # once those pass: they are not evaluated there.
+        kept = set(facet_rows) | set(range(N, m))
+        omitted = [i for i in range(N) if i not in kept and i not in zero_set]
+        strict = self._farkas(rows_i, sorted(kept), omitted, hint, proof)
+        ev = [i for i in range(m) if i not in strict]
+        pos = {i: p for p, i in enumerate(ev)}
         # points: the interior point, then one exact point on each claimed facet's hyperplane
-        X, D = _homogeneous(x)
+        X, D = _homogeneous_z(x)
         cols = [X + [D]]
         for f, p in zip(facet_rows, facet_points):
             a, c = rows[f][:d], rows[f][d]
-            P, Dp = _homogeneous(p)
+            P, Dp = _homogeneous_z(p)
             n2 = sum(v * v for v in a)
             if n2 == 0:
                 raise _Fail(f"claimed facet row {f} has a zero normal")
@@ -423,47 +497,36 @@ class ExactRegionCertifier:
             cols.append([pi * n2 - t * ai for pi, ai in zip(P, a)] + [Dp * n2])
         F = len(cols)
         Q = fmpz_mat(w, F, [cols[k][i] for i in range(w) for k in range(F)])
-        V = []
-        for Z in mats:
-            V.extend((Z * Q).entries())
-        if self._box_mat is not None:
-            V.extend((self._box_mat * Q).entries())
-        # signed values: rows of "on" neurons are -z
-        sig = on + [False] * (m - N)
+        R = fmpz_mat(len(ev), w, [v for i in ev for v in rows[i]])
+        V = (R * Q).entries()  # V[p F + k]: signed row ev[p] at point k (< 0: strictly inside)
         # 1. interior point: every row strictly negative (identically-zero neurons must be off)
-        for i, (v, neg) in enumerate(zip(V[0::F], sig)):
-            if not (v > 0 if neg else v < 0) and not (i in zero_set and not on[i]):
+        for i, v in zip(ev, V[0::F]):
+            if not v < 0 and not (i in zero_set and not on[i]):
                 raise _Fail(f"the interior point is not strictly inside row {i}")
         # 2. facets, 4. neighbours
-        key = _key(s)
-        proof = RegionProof(key)
         for k, f in enumerate(facet_rows, start=1):
             af = rows[f][:d]
             col = V[k::F]
-            vanish = [i for i, (v, neg) in enumerate(zip(col, sig)) if not (v > 0 if neg else v < 0)
-                      and i not in zero_set]
-            if hint is not None and any((col[i] != 0) or (i != f and not _parallel(rows[i], af, d)) for i in vanish):
+            vanish = [i for i, v in zip(ev, col) if not v < 0 and i not in zero_set]
+            if hint is not None and any((col[pos[i]] != 0) or (i != f and not _parallel(rows[i], af, d))
+                                        for i in vanish):
                 # the float facet point was poor (e.g. pushed along a ray of an unbounded facet): a deepest
                 # point of the facet by an LP is the second hint, checked exactly like the first
-                better = self._lp_facet_point(rows, f, hint, mats)
+                better = self._lp_facet_point(rows, f, hint, R)
                 if better is not None:
                     cols[k], col = better
-                    vanish = [i for i, (v, neg) in enumerate(zip(col, sig)) if not (v > 0 if neg else v < 0)
-                              and i not in zero_set]
-                    V = list(V)
-                    for i, v in enumerate(col):
-                        V[i * F + k] = v
+                    vanish = [i for i, v in zip(ev, col) if not v < 0 and i not in zero_set]
             if f not in vanish:
                 raise _Fail(f"facet point of row {f} is not on its hyperplane")
             if len(vanish) > 1:
                 piv = max(range(d), key=lambda t: abs(af[t]))
                 for i in vanish:
-                    if V[i * F + k] != 0:
+                    if col[pos[i]] != 0:
                         raise _Fail(f"facet point of row {f} violates row {i}")
                     ai = rows[i][:d]
                     if i != f and any(ai[t] * af[piv] != af[t] * ai[piv] for t in range(d)):
                         raise _Fail(f"row {i} passes through the facet point of row {f} without containing the facet")
-            elif V[f * F + k] != 0:
+            elif col[pos[f]] != 0:
                 raise _Fail(f"facet point of row {f} violates it")
             proof.facets += 1
             if vanish[-1] >= N:
@@ -473,12 +536,8 @@ class ExactRegionCertifier:
                 kb[f >> 3] ^= 0x80 >> (f & 7)
                 proof.neighbours.append(bytes(kb))
             else:
-                nb = self._neighbour(s, layer_ent, sorted(set(vanish) | zero_set), af, cols[k])
+                nb = self._neighbour(s, self.layer_entries(s), sorted(set(vanish) | zero_set), af, cols[k])
                 proof.neighbours.append(_key(nb))
-        # 3. every other row is redundant (box walls are always kept: they never need a neighbour)
-        kept = set(facet_rows) | set(range(N, m))
-        omitted = [i for i in range(N) if i not in kept and i not in zero_set]
-        self._farkas(rows, sorted(kept), omitted, hint, proof)
         return proof
 
     def _lp_float_facet_point(self, f, hint: HullHint):
@@ -494,9 +553,9 @@ class ExactRegionCertifier:
         p, depth = _lp.facet_point(A, c, j, np.nonzero(~same)[0], 1e3)
         return p if (p is not None and depth > 0) else None
 
-    def _lp_facet_point(self, rows, f, hint: HullHint, mats):
+    def _lp_facet_point(self, rows, f, hint: HullHint, R):
         """An exact point on row f's hyperplane from a deepest float point of the facet (HiGHS LP), with the
-        values of all rows there; None when the LP finds no facet."""
+        values there of the evaluated rows ``R`` (fmpz_mat); None when the LP finds no facet."""
         from flint import fmpz_mat
 
         d = self.d
@@ -504,17 +563,11 @@ class ExactRegionCertifier:
         if p is None:
             return None
         a, cf = rows[f][:d], rows[f][d]
-        P, Dp = _homogeneous(p)
+        P, Dp = _homogeneous_z(p)
         n2 = sum(v * v for v in a)
         t = sum(ai * pi for ai, pi in zip(a, P)) + cf * Dp
         colq = [pi * n2 - t * ai for pi, ai in zip(P, a)] + [Dp * n2]
-        Q = fmpz_mat(d + 1, 1, colq)
-        vals = []
-        for Z in mats:
-            vals.extend((Z * Q).entries())
-        if self._box_mat is not None:
-            vals.extend((self._box_mat * Q).entries())
-        return colq, vals
+        return colq, (R * fmpz_mat(d + 1, 1, colq)).entries()
 
     def _neighbour(self, s, layer_ent, group, normal, q) -> np.ndarray:
         """Pattern across a facet: group neurons get the sign of their exact gradient along ``normal``."""
@@ -540,18 +593,196 @@ class ExactRegionCertifier:
         return new
 
     # ------------------------------------------------------------------ Farkas certificates
-    def _farkas(self, rows, K, omitted, hint, proof: RegionProof) -> None:
-        """Certify every omitted row redundant (raises ``_Fail`` otherwise)."""
+    def _farkas(self, rows, K, omitted, hint, proof: RegionProof) -> set:
+        """Certify every omitted row redundant (raises ``_Fail`` otherwise).  Returns the omitted rows
+        proved *strictly* negative wherever the rows ``K`` and the box walls hold (constant negative
+        rows, and rows with max over the proved bounding box < 0)."""
         d = self.d
         Kset = set(K)
-        pending = [r for r in omitted if any(rows[r][:d]) or rows[r][d] > 0]  # constant rows: lambda = 0
+        strict = set()
+        pending = []
+        for r in omitted:
+            row = rows[r]
+            if any(row[:d]) or row[d] > 0:
+                pending.append(r)
+            elif row[d] < 0:
+                strict.add(r)  # a negative constant: lambda = 0
         if pending and self.bounded and hint is not None:
-            plan = hint.plan(pending, self._lo_arr, self._hi_arr, self._slack_bb)
-            if plan is not None:
-                pending = self._farkas_planned(rows, Kset, plan, hint)
+            got = self._farkas_box(rows, Kset, pending, hint)
+            if got is None:  # the lean path does not apply (singular float basis...): the general plan
+                plan = hint.plan(pending, self._lo_arr, self._hi_arr, self._slack_bb)
+                if plan is not None:
+                    pending = self._farkas_planned(rows, Kset, plan, hint)
+            else:
+                pending, inside = got
+                strict.update(inside)
         if pending:
             self._farkas_exact(rows, K, Kset, pending, hint, proof)
         proof.redundant += len(omitted)
+        return strict
+
+    def _farkas_box(self, rows, Kset, pending, hint: HullHint):
+        """Bounded domain, the common case in few numpy calls: the same certificates as
+        :meth:`_farkas_planned` (a proved bounding box L <= x <= U of the region, rounded Farkas
+        multipliers for the rows that reach out of it, then every row with max over [L, U] of
+        a x + c <= 0), with the multipliers rounded in plain Python.  Returns the rows still to
+        certify, or None when the float plan is unusable (the general path then runs)."""
+        A, eq, simp, x = hint.A, hint.equations, hint.simplices, hint.x
+        if eq is None or x is None:
+            return None
+        m, d = A.shape
+        off = eq[:, d]
+        if off.max() >= -1e-12:
+            return None
+        verts = x - eq[:, :d] / off[:, None]
+        best = np.concatenate([verts.argmax(axis=0), verts.argmin(axis=0)])
+        S = simp[best]
+        U = np.minimum(verts.max(axis=0) + self._slack_bb, self._hi_arr)
+        L = np.maximum(verts.min(axis=0) - self._slack_bb, self._lo_arr)
+        fe = hint.from_exact
+        if max(pending) >= len(fe):
+            return None
+        fl = fe[pending]
+        if fl.min() < 0 or S.max() >= m:
+            return None
+        Ar = A[fl]
+        c = hint.slack[fl] + Ar @ x
+        top = np.maximum(Ar * U, Ar * L).sum(axis=1)
+        out = (top - c >= -1e-9 * (1.0 + np.abs(c))).tolist()
+        direct = [r for r, o in zip(pending, out) if o]
+        by_box = [r for r, o in zip(pending, out) if not o]
+        tg_units = _signed_eye(d)
+        if direct:
+            sel = np.flatnonzero(out)
+            Ad = Ar[sel]
+            score = ((Ad / hint.slack[fl[sel], None]) @ eq[:, :d].T) / (-off)
+            Sd = simp[score.argmax(axis=1)]
+            if Sd.max() >= m:
+                return None
+            S = np.vstack([S, Sd])
+            tg_units = np.vstack([tg_units, Ad])
+        AS = A[S]  # (targets, d basis rows, d): the unit float basis rows
+        try:
+            lam = np.linalg.solve(AS.transpose(0, 2, 1), tg_units[:, :, None])[:, :, 0]
+        except np.linalg.LinAlgError:
+            return None
+        # exact targets: the bounds x_t <= U_t and -x_t <= -L_t (scaled by DU), then the direct rows
+        walls = self._walls
+        bl = np.concatenate([U, -L]).tolist()
+        need = [t for t in range(2 * d) if bl[t] < walls[t]]  # a bound at the wall needs no proof
+        pairs = [bl[t].as_integer_ratio() for t in need]
+        DU = max((q for _, q in pairs), default=1)
+        targets, nuts, order = [], [], []
+        for t, (n, q) in zip(need, pairs):
+            row = [0] * (d + 1)
+            row[t % d], row[d] = (DU if t < d else -DU), -n * (DU // q)
+            targets.append(row)
+            nuts.append(float(DU))
+            order.append(t)
+        Ad_l = tg_units.tolist()
+        for i, r in enumerate(direct):
+            u = Ad_l[2 * d + i]
+            tp = max(range(d), key=lambda j: abs(u[j]))
+            targets.append(rows[r])
+            try:
+                nuts.append(float(rows[r][tp]) / u[tp])
+            except OverflowError:
+                nuts.append(math.nan)
+            order.append(2 * d + i)
+        So = S[order]
+        Ab = AS[order]
+        tb = np.abs(Ab).argmax(axis=2)
+        ab = np.take_along_axis(Ab, tb[:, :, None], axis=2)[:, :, 0]
+        ok = self._rounded_lean(rows, Kset, targets, nuts, hint.to_exact[So].tolist(),
+                                lam[order].tolist(), tb.tolist(), ab.tolist()) if targets else []
+        fin = list(walls)
+        for t, v in zip(need, ok):
+            if v:
+                fin[t] = bl[t]
+        left = [r for r, v in zip(direct, ok[len(need):]) if not v]
+        out_box, inside = self._outside_box(rows, by_box, fin)
+        return left + out_box, inside
+
+    def _outside_box(self, rows, cand, fin) -> tuple[list, list]:
+        """Rows of ``cand`` not proved by max over [L, U] of a x + c <= 0, where ``fin`` = U then -L
+        (floats; their exact binary values are the proved bounds), and the rows with max < 0."""
+        d = self.d
+        pairs = [float(v).as_integer_ratio() for v in fin]
+        DU = max(q for _, q in pairs)
+        nums = [n * (DU // q) for n, q in pairs]
+        Un, Lm, DUz = nums[:d], nums[d:], DU  # U = Un / DU, -L = Lm / DU
+        left, inside = [], []
+        if d == 2:  # the same sums, unrolled (the planar case has ~60 such rows per region)
+            U0, U1 = Un
+            L0, L1 = Lm
+            for r in cand:
+                a0, a1, c = rows[r]
+                acc = DUz * c + (a0 * U0 if a0 > 0 else -a0 * L0) + (a1 * U1 if a1 > 0 else -a1 * L1)
+                if acc < 0:
+                    inside.append(r)
+                elif acc > 0:
+                    left.append(r)
+            return left, inside
+        rng = range(d)
+        for r in cand:
+            a = rows[r]
+            acc = DUz * a[d]
+            for t in rng:
+                at = a[t]
+                if at > 0:
+                    acc += at * Un[t]
+                elif at < 0:
+                    acc -= at * Lm[t]
+            if acc < 0:
+                inside.append(r)
+            elif acc > 0:
+                left.append(r)
+        return left, inside
+
+    def _rounded_lean(self, rows, Kset, targets, nuts, bases, lams, tbs, abs_) -> list[bool]:
+        """:meth:`_rounded_batch` in plain Python (few targets, d basis rows each): multipliers
+        mu_b = floor(ratio_b 2^E), E such that the smallest positive ratio has 55 bits before the
+        point (floats >= 2^53 are integers: the conversion is exact), then, exactly,
+        C = sum_b mu_b (a_b, c_b) - 2^E (a, c) and the test min over the box of C_a . x + C_c >= 0.
+        The floats only choose the multipliers: any non-negative integers give a valid test."""
+        d = self.d
+        k = len(targets)
+        out = [False] * k
+        nu: dict[int, float] = {}
+        Db, loN, hiN = self._Db_i, self._loN_i, self._hiN_i
+        frexp, ldexp, inf = math.frexp, math.ldexp, math.inf
+        for i in range(k):
+            br = bases[i]
+            nut = nuts[i]
+            if not (0 < nut < inf) or not all(b in Kset for b in br):
+                continue
+            lam = lams[i]
+            try:
+                thr = 1e-14 * max(lam)  # multipliers of unit rows: tiny ones are rounding noise
+                ratios = []
+                for b, lv, tb, ab in zip(br, lam, tbs[i], abs_[i]):
+                    v = nu.get(b)
+                    if v is None:  # exact row b ~ v * (unit float row), compared at its largest entry tb
+                        v = nu[b] = float(rows[b][tb]) / ab
+                    ratios.append(lv * nut / v if lv > thr else 0.0)
+                fr = [frexp(r) for r in ratios]
+                E = max(0, 55 - min(e for r, (_, e) in zip(ratios, fr) if r > 0))
+                if not all(0 <= r < inf for r in ratios):
+                    continue
+                # r 2^E = mant 2^(e + E - 53) exactly (mant < 2^53; the shift is >= 2)
+                sc = -(1 << E)
+                c = [sc * v for v in targets[i]]  # C = sum_b mu_b (a_b, c_b) - 2^E (a, c), exactly
+                for b, r, (f, e) in zip(br, ratios, fr):
+                    if r > 0:
+                        mv = int(ldexp(f, 53)) << (e + E - 53)
+                        c = [cv + mv * rv for cv, rv in zip(c, rows[b])]
+            except (OverflowError, ValueError, ZeroDivisionError):
+                continue  # no positive multiplier (min of an empty sequence), or overflow
+            acc = Db * c[d]
+            for ct, hv, lv_ in zip(c, hiN, loN):
+                acc += ct * (hv if ct < 0 else lv_)
+            out[i] = acc >= 0
+        return out
 
     def _farkas_planned(self, rows, Kset, plan, hint: HullHint) -> list:
         """Bounded domain: prove a bounding box L <= x <= U of the region and the rows without a
@@ -644,10 +875,11 @@ class ExactRegionCertifier:
         """Which target rows (a, c) (meaning a x + c <= 0) are implied by the kept rows and the box.
 
         Float multipliers ``lam`` of the unit float rows of ``bases`` (exact row numbers) are turned
-        into integers mu_b = m_b 2^(k_b) (m_b < 2^56, so each keeps 55 significant bits whatever the
-        scales of the rows); then, exactly, C = sum_b mu_b (a_b, c_b) - 2^E (a, c) (one fmpz_mat
-        product for all targets), and the target holds on the box when
-        max over the box of -(C_a . x + C_c) <= 0.  Bounded domain only."""
+        into integers mu_b = floor(ratio_b 2^E) (E chosen so that the smallest positive ratio has 55
+        bits before the point: every such float is an integer, so the conversion is exact); then,
+        exactly, C = sum_b mu_b (a_b, c_b) - 2^E (a, c) (one fmpz_mat product for all targets), and
+        the target holds on the box when max over the box of -(C_a . x + C_c) <= 0.  The floats only
+        choose the multipliers: any non-negative integers give a valid test.  Bounded domain only."""
         from flint import fmpz_mat
 
         d = self.d
@@ -655,27 +887,30 @@ class ExactRegionCertifier:
         k = len(targets)
         out = [False] * k
         A = hint.A
-        tpos = np.argmax(np.abs(units), axis=1).tolist()
-        ut = units[np.arange(k), tpos]
-        nut = np.array([float(tg[t]) for tg, t in zip(targets, tpos)]) / ut
         inv = hint.inverse
-        apos = np.abs(A).argmax(axis=1).tolist()
         blist = bases.tolist()
-        valid = [all(b in Kset for b in br) for br in blist]
+        vl = [all(b in Kset for b in br) for br in blist]
+        if not any(vl):
+            return out
+        valid = np.array(vl)
+        tp = np.abs(units).argmax(axis=1)
+        ut = units[np.arange(k), tp]
         cols: dict[int, int] = {}
-        nu: dict[int, float] = {}
-        nu_b = np.ones(bases.shape)
-        for i, br in enumerate(blist):
-            if not valid[i]:
-                continue
-            for j, b in enumerate(br):
-                v = nu.get(b)
-                if v is None:
-                    cols[b] = len(cols)
-                    jb = inv[b]
-                    t = apos[jb]
-                    v = nu[b] = float(rows[b][t]) / A[jb, t]  # exact row ~ nu * (unit float row)
-                nu_b[i, j] = v
+        for br, v in zip(blist, vl):
+            if v:
+                for b in br:
+                    if b not in cols:
+                        cols[b] = len(cols)
+        ub = list(cols)
+        try:  # scales: exact target ~ nut * unit row, exact basis row b ~ nu_b * (float row of b)
+            nut = np.array([float(tg[t]) for tg, t in zip(targets, tp.tolist())]) / ut
+            jb = [inv[b] for b in ub]
+            tb = np.abs(A[jb]).argmax(axis=1).tolist()
+            nu = np.array([float(rows[b][t]) for b, t in zip(ub, tb)]) / A[jb, tb]
+        except (OverflowError, KeyError):
+            return out
+        colb = np.array([[cols.get(b, 0) for b in br] for br in blist], dtype=np.int64)
+        nu_b = nu[colb]
         with np.errstate(all="ignore"):
             lg = np.clip(lam, 0.0, None)
             lg[lg < 1e-14 * np.nanmax(lg, axis=1, keepdims=True)] = 0.0
@@ -683,27 +918,24 @@ class ExactRegionCertifier:
             _, ex = np.frexp(ratio)
             ex = np.where(ratio > 0, ex, 10**6)
             E = np.maximum(0, 55 - ex.min(axis=1))
-            kb = np.maximum(0, ex + E[:, None] - 55)
-            mm = np.ldexp(ratio, (E[:, None] - kb))
-            fine = (np.all(np.isfinite(ratio), axis=1) & (ratio.max(axis=1) > 0) & (E < 5000)).tolist()
-        good = [v and f for v, f in zip(valid, fine)]
-        idx = [i for i in range(k) if good[i]]
+            mult = np.floor(np.ldexp(ratio, E[:, None]))
+            fine = valid & np.all(np.isfinite(mult), axis=1) & (ratio.max(axis=1) > 0) & (E < 900)
+        idx = np.flatnonzero(fine).tolist()
         if not idx:
             return out
-        nK = len(cols)
+        nK = len(ub)
         g = len(idx)
         width = nK + g
         Cm = [0] * (g * width)
-        mm_l, kb_l, E_l = mm.tolist(), kb.tolist(), E.tolist()
+        ml, cl, El = mult.tolist(), colb.tolist(), E.tolist()
         for gi, i in enumerate(idx):
             base = gi * width
-            for b, mv, kv in zip(blist[i], mm_l[i], kb_l[i]):
+            for mv, c in zip(ml[i], cl[i]):
                 if mv > 0:
-                    mi = int(mv)
-                    Cm[base + cols[b]] = _pow2(kv) * mi if kv else mi
-            Cm[base + nK + gi] = -_pow2(E_l[i])
+                    Cm[base + c] += int(mv)
+            Cm[base + nK + gi] = -(1 << El[i])
         flat = []
-        for b in sorted(cols, key=cols.get):
+        for b in ub:
             flat.extend(rows[b])
         for i in idx:
             flat.extend(targets[i])

@@ -74,6 +74,7 @@ __all__ = [
 ]
 
 _TOL = 1e-9
+_CERT_BATCH = 256  # regions described before their exact certificates are made (certify="complete")
 
 
 # ----------------------------------------------------------------------------------- compiled net
@@ -515,6 +516,17 @@ def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray
     def key_of(s: np.ndarray) -> bytes:
         return np.packbits(s).tobytes() + bytes([len(s) % 8])
 
+    # exact certificates are made in batches of described regions: the checks then run back to back
+    # (warm caches), and the float hints of at most _CERT_BATCH regions are held at a time
+    batch: list = []
+
+    def flush() -> None:
+        tc = time.perf_counter()
+        for item in batch:
+            proofs.append(_certify_described(cert, *item))
+        batch.clear()
+        cert.seconds += time.perf_counter() - tc
+
     s0 = cn.pattern(start)
     queue.append((s0, start, None))
     seen[key_of(s0)] = 1
@@ -546,9 +558,9 @@ def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray
             region, crossings, k, aux = _describe(cn, s, x, margin, G, A, c, idx, zero_idx, amap, facets, r_max)
             lp_solves += k
             if cert is not None:
-                tc = time.perf_counter()
-                proofs.append(_certify_described(cert, s, x, A, idx, aux))
-                cert.seconds += time.perf_counter() - tc
+                batch.append((s, x, A, idx, aux))
+                if len(batch) >= _CERT_BATCH:
+                    flush()
             for nb, pf, nrm, neurons in crossings:
                 k2 = key_of(nb)
                 edges.append((key_of(s), k2, neurons))
@@ -561,6 +573,8 @@ def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray
                 raise LimitReachedError(
                     f"more than max_regions = {max_regions} regions (found {len(records)} so far, {len(queue)} queued); "
                     f"raise max_regions (--max-regions) or restrict the domain with a smaller box", found=len(records))
+    if cert is not None:
+        flush()
     return records, edges, lp_solves, proofs
 
 

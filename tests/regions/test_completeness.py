@@ -228,3 +228,77 @@ def test_cli_certify_complete(tmp_path):
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
     planar = _cli("n.json", "--box", "1", "--method", "planar", "--certify", "complete", cwd=tmp_path)
     assert planar.returncode == 2 and "--method bfs" in planar.stderr and "Traceback" not in planar.stderr
+
+
+# ------------------------------------------------------------------ the fast exact paths
+def test_homogeneous_points_are_exact():
+    """Float points as integers X / D (mantissas and shifts) equal the floats' exact binary values."""
+    from expressivity.regions.completeness import _homogeneous_z
+
+    for pt in ([0.1, -3e-5, 0.0], [0.0, 0.0], [1e300, -2.5e-300], [7.0, 1.0], [-0.75, 2.0 ** -1074]):
+        X, D = _homogeneous_z(np.array(pt))
+        assert [Fraction(int(x), int(D)) for x in X] == [Fraction(v) for v in pt]
+
+
+def test_cached_layer_maps_equal_fresh_ones():
+    """The per-prefix cache of exact layer maps returns what a fresh certifier computes."""
+    from expressivity.regions.completeness import ExactRegionCertifier
+
+    net = _random_net(2, [6, 5, 4], 12)
+    res = enumerate_regions(net, 1.0)
+    lo, hi = res.box
+    warm = ExactRegionCertifier(net, lo, hi)
+    for r in res.regions:
+        warm.signed_rows(r.pattern)
+    for r in res.regions[::3]:
+        rows_w, _ = warm.signed_rows(r.pattern)
+        rows_f, _ = ExactRegionCertifier(net, lo, hi).signed_rows(r.pattern)
+        assert [[int(v) for v in row] for row in rows_w] == [[int(v) for v in row] for row in rows_f]
+
+
+def test_interior_point_outside_its_region_fails(monkeypatch):
+    """Rows proved strictly negative on the region's bounding box are not evaluated at the points; an
+    interior point pushed across a facet (the facets and hull of the true region kept) must still fail."""
+    orig = enum_mod._certify_described
+    calls = {"n": 0}
+
+    def moved(cert, s, x, A, idx, aux):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            facet_list = aux[0]
+            pf = next(p for i, p in facet_list if i < len(idx))  # a facet carried by a neuron
+            x = x + 2.0 * (pf - x)  # just across that facet
+        return orig(cert, s, x, A, idx, aux)
+
+    monkeypatch.setattr(enum_mod, "_certify_described", moved)
+    with pytest.raises(CertificateError, match="interior point"):
+        enumerate_regions(_random_net(2, [6, 6], 3), 1.0, certify="complete")
+
+
+def test_sabotaged_rounded_multipliers_fail(monkeypatch):
+    """Wrong float multipliers (here: all scaled by 1/2) must not prove the bounding box: the rows then
+    fall back to the exact path, and the count stays proved only through genuine certificates."""
+    import expressivity.regions.completeness as comp
+
+    orig = comp.ExactRegionCertifier._rounded_lean
+    seen = {"false": 0}
+
+    def halved(self, rows, Kset, targets, nuts, bases, lams, tbs, abs_):
+        out = orig(self, rows, Kset, targets, nuts, bases, [[0.5 * v for v in lam] for lam in lams], tbs, abs_)
+        seen["false"] += out.count(False)
+        return out
+
+    monkeypatch.setattr(comp.ExactRegionCertifier, "_rounded_lean", halved)
+    res = enumerate_regions(_random_net(2, [6, 6], 4), 1.0, certify="complete")
+    assert seen["false"] > 0  # halved multipliers do not certify the bounds
+    assert _proved(res) and res.count == enumerate_regions(_random_net(2, [6, 6], 4), 1.0).count
+
+
+def test_general_farkas_plan_still_proves(monkeypatch):
+    """With the lean bounded path switched off, the general plan (and the exact fallback) prove the same count."""
+    import expressivity.regions.completeness as comp
+
+    monkeypatch.setattr(comp.ExactRegionCertifier, "_farkas_box", lambda self, rows, Kset, pending, hint: None)
+    net = _random_net(3, [6, 6], 2)
+    res = enumerate_regions(net, 1.0, certify="complete")
+    assert _proved(res) and res.count == enumerate_regions(net, 1.0).count
