@@ -69,6 +69,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import InvalidInputError, LimitReachedError, ShapeError
+from ..relu.verify_max import primitive_hinge
 from ..numbers import to_fraction
 from ..progress import Progress
 from ..relu.network import ReLUNetwork
@@ -435,11 +436,7 @@ def _hinges_cancel(evs: list, nets: list[_IntNet], weights: list[int], m: int) -
                 a = int(a_out[j])
                 if a == 0:
                     continue
-                vec = [int(v) for v in Z[:, j]]
-                g = math.gcd(*vec)
-                key = tuple(v // g for v in vec)
-                if next(v for v in key if v != 0) < 0:
-                    key = tuple(-v for v in key)
+                key, g = primitive_hinge([int(v) for v in Z[:, j]])
                 coef[key] = coef.get(key, 0) + wk * a * g
         if any(v != 0 for v in coef.values()):
             return False

@@ -159,20 +159,13 @@ def fast_sorted_cone_expansion(t, n: int):
     >>> fast_sorted_cone_expansion(t, 6) == sorted_cone_expansion(t, 6)
     True
     """
-    from .certificates import Expansion
+    from .certificates import Expansion, local_pairs
 
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
         raise InvalidInputError(f"n must be an integer >= 2, got {n!r}")
     if n > MAX_FAST_N:
         raise ComputationTooLargeError(f"n = {n} > {MAX_FAST_N}: hinge keys and 2^n subset states get too large")
-    idx = t.indices
-    if idx[-1] >= n:
-        raise InvalidInputError(f"template uses index {idx[-1]} but n = {n} (indices are 0-based)")
-    u = len(idx)
-    pos = {v: k for k, v in enumerate(idx)}
-    A = [(pos[i], pos[j]) for i, j in t.A]
-    B = [(pos[i], pos[j]) for i, j in t.B]
-    mult = math.factorial(n - u)
+    u, A, B, mult = local_pairs(t, n)
     lin = _linear_part_of_A(A, n)
     groups: dict = defaultdict(int)
     for d, c in rank_difference_vectors(A, B, u).items():

@@ -159,6 +159,18 @@ def _hinge(d: Sequence[int]) -> tuple[str, tuple[int, ...] | None, int]:
     return ("hinge", tuple(-v // g for v in d), -g)
 
 
+def local_pairs(t: "Template", n: int) -> tuple[int, list, list, int]:
+    """``(u, A, B, (n - u)!)``: the template's pairs relabelled onto 0..u-1, where u is the number of
+    indices it uses; (n - u)! maps of S_n induce each injective labelling of those indices."""
+    idx = t.indices
+    if idx[-1] >= n:
+        raise InvalidInputError(f"template uses index {idx[-1]} but n = {n} (indices are 0-based)")
+    pos = {v: k for k, v in enumerate(idx)}
+    A = [(pos[i], pos[j]) for i, j in t.A]
+    B = [(pos[i], pos[j]) for i, j in t.B]
+    return len(idx), A, B, math.factorial(n - len(idx))
+
+
 def sorted_cone_expansion(t: Template, n: int) -> Expansion:
     """Exact expansion of ``F_{A,B} = sum_sigma Phi_{A,B}(sigma x)`` on ``x_1 <= ... <= x_n``.
 
@@ -180,14 +192,7 @@ def sorted_cone_expansion(t: Template, n: int) -> Expansion:
         raise InvalidInputError(f"n must be an integer >= 2, got {n!r}")
     if n > MAX_CERT_N:
         raise ComputationTooLargeError(f"n = {n} > {MAX_CERT_N}: the sorted-cone expansion sums over n!/(n-u)! maps")
-    idx = t.indices
-    if idx[-1] >= n:
-        raise InvalidInputError(f"template uses index {idx[-1]} but n = {n} (indices are 0-based)")
-    u = len(idx)
-    pos = {v: k for k, v in enumerate(idx)}
-    A = [(pos[i], pos[j]) for i, j in t.A]
-    B = [(pos[i], pos[j]) for i, j in t.B]
-    mult = math.factorial(n - u)
+    u, A, B, mult = local_pairs(t, n)
     lin = [0] * n
     hinges: Counter = Counter()
     for img in itertools.permutations(range(n), u):

@@ -364,13 +364,20 @@ def _last_layer_hinges_cancel(evs: list, inet: _IntegerNetwork) -> bool:
         a = int(a_out[j])
         if a == 0:
             continue
-        vec = [int(v) for v in Z[:, j]]
-        g = math.gcd(*vec)
-        key = tuple(v // g for v in vec)
-        if next(v for v in key if v != 0) < 0:
-            key = tuple(-v for v in key)
+        key, g = primitive_hinge([int(v) for v in Z[:, j]])
         coef[key] = coef.get(key, 0) + a * g
     return all(v == 0 for v in coef.values())
+
+
+def primitive_hinge(values: list[int]) -> tuple[tuple, int]:
+    """``(key, g)`` with ``values = ±g·key``, ``key`` primitive and its first non-zero entry positive:
+    neurons whose pre-activations at the rays are positive multiples of one ``key`` (up to the sign,
+    by relu(-z) = relu(z) - z) bend along the same hyperplane, so their output weights add up."""
+    g = math.gcd(*values)
+    key = tuple(v // g for v in values)
+    if next(v for v in key if v != 0) < 0:
+        key = tuple(-v for v in key)
+    return key, g
 
 
 def _checked_counterexample(net: ReLUNetwork, cone: Cone, r: Ray, n: int,
