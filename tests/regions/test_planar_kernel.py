@@ -91,8 +91,25 @@ def test_environment_variable_overrides_auto(monkeypatch):
         planar._compiled_cut_layer("auto")
 
 
-def test_without_numba_the_numpy_path_runs(monkeypatch):
-    monkeypatch.delitem(sys.modules, KERNEL_MODULE, raising=False)
+@pytest.fixture
+def fresh_kernel_module():
+    """Unload the kernel module for one test and put the original back afterwards, whatever the test
+    imported meanwhile (an uncompiled copy must not leak into later tests)."""
+    import expressivity.regions as package
+
+    saved = sys.modules.pop(KERNEL_MODULE, None)
+    saved_attr = package.__dict__.get("_planar_kernel")
+    yield
+    sys.modules.pop(KERNEL_MODULE, None)
+    if saved is not None:
+        sys.modules[KERNEL_MODULE] = saved
+    if saved_attr is not None:
+        package._planar_kernel = saved_attr
+    else:
+        package.__dict__.pop("_planar_kernel", None)
+
+
+def test_without_numba_the_numpy_path_runs(monkeypatch, fresh_kernel_module):
     monkeypatch.setitem(sys.modules, "numba", None)  # import numba -> ImportError: the module imports uncompiled
     monkeypatch.setattr(planar, "_numpy_seconds", [1e9])
     assert planar._compiled_cut_layer("auto") is None
@@ -103,9 +120,8 @@ def test_without_numba_the_numpy_path_runs(monkeypatch):
 
 
 @needs_numba
-def test_auto_loads_the_kernel_only_after_enough_numpy_time(monkeypatch):
+def test_auto_loads_the_kernel_only_after_enough_numpy_time(monkeypatch, fresh_kernel_module):
     monkeypatch.delenv("EXPRESSIVITY_PLANAR_KERNEL", raising=False)
-    monkeypatch.delitem(sys.modules, KERNEL_MODULE, raising=False)
     monkeypatch.setattr(planar, "_numpy_seconds", [0.0])
     assert planar._compiled_cut_layer("auto") is None
     net, _ = equiv.case("gauss[8, 8, 8]s1")
