@@ -225,10 +225,10 @@ def _stored_document(n: int) -> dict:
 
 @claim(
     "relu.certificate.stored_by_standalone_checker",
-    statement="Every stored certificate (n = 7, 8, 9 and any larger stored n), found by our own search with "
+    statement="Every stored certificate (n = 7, 8, 9, 10 and any larger stored n), found by our own search with "
               "k = floor((n-1)/2), writes MAX_n as a rational sum of symmetrised 2-hidden-layer blocks; the "
               "standard-library checker re-expands every template and finds the identity exact",
-    source="R+26 Thm 1.1, Prop. 2.1 (independent rediscovery for n = 7..9)",
+    source="R+26 Thm 1.1, Prop. 2.1 (independent rediscovery for n = 7..10)",
     method="exact",
     has_full=True,
 )
