@@ -46,11 +46,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
                                   symmetry=args.symmetry)
     except ComputationTooLargeError as exc:
         # a resource limit reached mid-run: nothing proved either way (exit 3, like a time limit)
-        if args.json:
-            write_json(args.json, {"network": args.network, "n": net.input_dim, "computes_max": None,
-                                   "status": "cone limit reached, not proved", "max_cones": args.max_cones})
-        print(f"expressivity: limit: {exc} (nothing proved)", file=sys.stderr)
-        return EXIT_TIMEOUT
+        return _limit_reached(args, exc, {"network": args.network, "n": net.input_dim, "computes_max": None,
+                                           "status": "cone limit reached, not proved",
+                                           "max_cones": args.max_cones})
     if args.json:
         write_json(args.json, {"network": args.network, "hidden_layers": net.hidden_layers,
                                "neurons": net.num_neurons, **res.to_json()})
@@ -62,6 +60,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"{args.network}: does NOT compute max{{x1..x{res.n}}}: at x = ({pt}) the network gives "
               f"{res.network_value}, the max is {res.max_value}")
     return EXIT_OK if res.computes_max else EXIT_FAIL
+
+
+def _limit_reached(args: argparse.Namespace, exc: Exception, record: dict) -> int:
+    """A cone/cell limit reached mid-run: nothing is proved either way (exit 3, like a time limit)."""
+    write_json(args.json, record)
+    print(f"expressivity: limit: {exc} (nothing proved)", file=sys.stderr)
+    return EXIT_TIMEOUT
 
 
 def _check_target(args: argparse.Namespace, net) -> int:
@@ -83,10 +88,8 @@ def _check_target(args: argparse.Namespace, net) -> int:
     try:
         res = check_target(net, target, max_cells=args.max_cones, progress=args.json != "-")
     except LimitReachedError as exc:
-        write_json(args.json, {"network": args.network, "target": spec, "computes_target": None,
-                               "proved": False, "status": "limit reached, not proved"})
-        print(f"expressivity: limit: {exc} (nothing proved)", file=sys.stderr)
-        return EXIT_TIMEOUT
+        return _limit_reached(args, exc, {"network": args.network, "target": spec, "computes_target": None,
+                                           "proved": False, "status": "limit reached, not proved"})
     if args.json:
         write_json(args.json, {"network": args.network, "target": spec, "target_parsed": str(target),
                                "hidden_layers": net.hidden_layers,
