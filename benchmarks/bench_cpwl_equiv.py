@@ -34,6 +34,7 @@ from expressivity.cpwl import compile_expression, decide_equivalence, difference
 from expressivity.numbers import float_to_fraction
 from expressivity.regions import enumerate_regions
 from expressivity.relu import ReLUNetwork
+from expressivity.relu.reparametrize import function_preserving_copy
 
 CASES = [(2, [30, 30], 4), (3, [12, 12], 3), (4, [9, 9], 3)]  # (d, widths, box R)
 
@@ -45,22 +46,6 @@ def rational_net(d, widths, seed, den=64):
           for i in range(len(dims) - 1)]
     bs = [[F(int(v), den) for v in rng.integers(-den, den + 1, size=dims[i + 1])] for i in range(len(dims) - 1)]
     return ReLUNetwork.from_matrices(Ws, bs)
-
-
-def equivalent_copy(net, seed):
-    rng = np.random.default_rng(seed)
-    Ws = [np.array(L.weight, dtype=object) for L in net.layers]
-    bs = [np.array(L.bias, dtype=object) for L in net.layers]
-    for i in range(len(Ws) - 1):
-        k = Ws[i].shape[0]
-        perm = rng.permutation(k)
-        c = np.array([F(int(rng.integers(1, 6)), int(rng.integers(1, 6))) for _ in range(k)], dtype=object)
-        Ws[i], bs[i] = Ws[i][perm] * c[:, None], bs[i][perm] * c
-        Ws[i + 1] = Ws[i + 1][:, perm] / c[None, :]
-        Ws[i] = np.vstack([Ws[i], np.array([[F(0)] * Ws[i].shape[1]], dtype=object)])
-        bs[i] = np.concatenate([bs[i], np.array([F(-1)], dtype=object)])
-        Ws[i + 1] = np.hstack([Ws[i + 1], np.full((Ws[i + 1].shape[0], 1), F(7), dtype=object)])
-    return ReLUNetwork.from_matrices([w.tolist() for w in Ws], [b.tolist() for b in bs])
 
 
 def with_bump(net, d):
@@ -97,7 +82,7 @@ def main() -> None:
     for d, widths, R in CASES:
         A = rational_net(d, widths, seed=d)
         regions_A = enumerate_regions(A.to_float(), box=R).count
-        B = equivalent_copy(A, seed=d + 100)
+        B = function_preserving_copy(A, seed=d + 100)
         for name, other in (("equal", B), ("bump", with_bump(B, d))):
             t_exact, t_samp, t_reg = [], [], []
             for rep in range(args.repeats):  # interleaved

@@ -11,6 +11,7 @@ from .max_networks import max_log3_network, max_network, max_ruess_network, max_
 from .newton import evaluate_pair, newton_pair
 from .verify_max import MaxCheck, compose_affine_layers, verify_computes_max
 from .certificate_network import CertificateNetwork, certificate_network
+from .reparametrize import function_preserving_copy
 from .certificate_canonical import canonical_template
 from .certificate_expansion import fast_sorted_cone_expansion
 from .certificate_search import RunResult, run_certificate_search
@@ -18,6 +19,7 @@ from .symmetric_check import (canonical_expression, is_permutation_invariant, is
                               symmetry_blocks)
 
 __all__ = [
+    "function_preserving_copy",
     "canonical_template",
     "fast_sorted_cone_expansion",
     "RunResult",

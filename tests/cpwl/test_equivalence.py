@@ -26,6 +26,7 @@ from expressivity.cpwl import (
 from expressivity.exceptions import InvalidInputError, LimitReachedError, ShapeError
 from expressivity.relu import Layer, ReLUNetwork
 from expressivity.relu.max_networks import max_log3_network, max_tree_network
+from expressivity.relu.reparametrize import function_preserving_copy
 
 from .strategies import DIM, expression_pairs
 
@@ -39,25 +40,6 @@ def rational_net(d, widths, seed, den=16, bias=True):
     bs = [[F(int(v), den) if bias else F(0) for v in rng.integers(-den, den + 1, size=dims[i + 1])]
           for i in range(len(dims) - 1)]
     return ReLUNetwork.from_matrices(Ws, bs)
-
-
-def equivalent_copy(net, seed, *, dead=True):
-    """Permute each hidden layer, scale neuron j by c_j > 0 (its outgoing weights by 1/c_j), and
-    add a dead neuron (zero weights, bias -1) with an arbitrary outgoing weight: same function."""
-    rng = np.random.default_rng(seed)
-    Ws = [np.array(L.weight, dtype=object) for L in net.layers]
-    bs = [np.array(L.bias, dtype=object) for L in net.layers]
-    for i in range(len(Ws) - 1):
-        k = Ws[i].shape[0]
-        perm = rng.permutation(k)
-        c = np.array([F(int(rng.integers(1, 6)), int(rng.integers(1, 6))) for _ in range(k)], dtype=object)
-        Ws[i], bs[i] = Ws[i][perm] * c[:, None], bs[i][perm] * c
-        Ws[i + 1] = Ws[i + 1][:, perm] / c[None, :]
-        if dead:
-            Ws[i] = np.vstack([Ws[i], np.array([[F(0)] * Ws[i].shape[1]], dtype=object)])
-            bs[i] = np.concatenate([bs[i], np.array([F(-1)], dtype=object)])
-            Ws[i + 1] = np.hstack([Ws[i + 1], np.full((Ws[i + 1].shape[0], 1), F(7), dtype=object)])
-    return ReLUNetwork.from_matrices([w.tolist() for w in Ws], [b.tolist() for b in bs])
 
 
 def perturbed(net, layer, row, col, delta=F(1, 1000)):
@@ -94,7 +76,7 @@ def test_scaled_layers_permutations_and_dead_neurons_are_equal():
     for d, widths, bias, box in [(1, [5, 4], True, None), (2, [6, 5], True, None), (2, [6, 5], False, None),
                                  (3, [5, 4], True, 2), (2, [4, 4, 3], True, None)]:
         A = rational_net(d, widths, seed=d + len(widths), bias=bias)
-        B = equivalent_copy(A, seed=1)
+        B = function_preserving_copy(A, seed=1)
         assert B != A and B.widths != A.widths
         res = decide_equivalence(A, B, box=box)
         assert res.equal and res.method == "exact", (d, widths)
@@ -138,7 +120,7 @@ def test_perturbed_max5_is_refuted_with_a_valid_counterexample():
 def test_one_weight_off_by_a_thousandth_is_refuted():
     for seed, (d, widths, box) in enumerate([(2, [6, 5], None), (3, [5, 4], 1), (1, [4, 3], None)]):
         A = rational_net(d, widths, seed=seed)
-        B = equivalent_copy(A, seed=seed + 10)
+        B = function_preserving_copy(A, seed=seed + 10)
         B = perturbed(B, 1, 0, 1)
         res = decide_equivalence(A, B, box=box)
         if res.equal:  # the perturbed neuron may be dead on the whole domain: then equality is right;
@@ -217,8 +199,8 @@ def test_hypothesis_perturbed_pairs_are_refuted_with_valid_points(pair, c, q, i)
 @given(seed=st.integers(0, 10_000), d=st.integers(1, 3), bias=st.booleans())
 def test_hypothesis_random_networks_and_their_equivalent_copies(seed, d, bias):
     A = rational_net(d, [4, 3], seed=seed, bias=bias)
-    assert decide_equivalence(A, equivalent_copy(A, seed + 1)).equal
-    B = perturbed(equivalent_copy(A, seed + 2, dead=False), 2, 0, 0, delta=F(1, 1000))  # output weight
+    assert decide_equivalence(A, function_preserving_copy(A, seed + 1)).equal
+    B = perturbed(function_preserving_copy(A, seed + 2, dead=False), 2, 0, 0, delta=F(1, 1000))  # output weight
     res = decide_equivalence(A, B)
     if not res.equal:
         assert_valid_counterexample(res, net_value(A), net_value(B))
