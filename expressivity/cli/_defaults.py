@@ -69,3 +69,8 @@ LIBRARY_SOURCES.update({"FFN_FIT_CLASSES": ("expressivity.ffn.training", "CLASS_
 CPWL_DEFAULT_MAX_CELLS = 2_000_000
 __all__ += ["CPWL_DEFAULT_MAX_CELLS"]
 LIBRARY_SOURCES.update({"CPWL_DEFAULT_MAX_CELLS": ("expressivity.cpwl.equivalence", "DEFAULT_MAX_CELLS")})
+
+# expressivity.regions.planar.PLANAR_MEMORY_BUDGET (appended)
+PLANAR_MEMORY_BUDGET = 4 * 2 ** 30
+__all__ += ["PLANAR_MEMORY_BUDGET"]
+LIBRARY_SOURCES.update({"PLANAR_MEMORY_BUDGET": ("expressivity.regions.planar", "PLANAR_MEMORY_BUDGET")})

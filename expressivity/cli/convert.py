@@ -1,6 +1,7 @@
 """``expressivity convert IN OUT``: network files between JSON, ONNX, safetensors and npz.
 
-The formats follow the extensions (``.json``, ``.onnx``, ``.safetensors``, ``.npz``).  ``--exact``
+The formats follow the extensions (``.json``, ``.onnx``, ``.safetensors``, ``.npz``); an output
+with another extension is refused unless ``--format`` names the format.  ``--exact``
 takes floats at their exact binary value (or, with ``--max-denominator Q``, the closest fraction
 with denominator ≤ Q, reporting the largest change of a weight); ``--float`` rounds rationals to
 float64.  The output is written atomically and never replaces the input.  Exit 0 on success,
@@ -25,7 +26,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     to = "exact" if args.exact else ("float" if args.to_float else None)
     rep = convert_network(args.source, args.out, to=to, max_denominator=args.max_denominator,
                           dtype="float32" if args.float32 else "float64", layer_order=args.layer_order,
-                          activations=args.activations)
+                          activations=args.activations, format=args.format)
     out = rep.to_json()
     n = rep.network
     print(f"{rep.source} ({rep.source_format}, {rep.source_kind}) -> {rep.target} ({rep.target_format}, "
@@ -39,13 +40,18 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 def register(cli) -> None:
     p = cli.command(
         "convert", "convert a network file between JSON, ONNX, safetensors and npz (and exact/float)",
-        description="Convert a network file; formats by extension: .json (exact or float), .onnx, .safetensors, "
+        description="Convert a network file; formats by extension (an unknown output extension needs --format): "
+                    ".json (exact or float), .onnx, .safetensors, "
                     ".npz (float64; an exact network is stored only when every weight is a float64 number, and is "
                     "read back exact). Weight files need a layer order unless the layer names are numbered "
                     "(0.weight, layers.2.bias, fc1.weight ...). Floats are taken at their exact binary value. "
                     "The output is written atomically and never replaces the input. See docs/interop.md.")
     p.add_argument("source", metavar="IN", help="input network file (.json, .onnx, .safetensors, .npz)")
-    p.add_argument("out", metavar="OUT", help="output network file; format by extension")
+    p.add_argument("out", metavar="OUT", help="output network file; format by extension (.json, .onnx, "
+                                              ".safetensors, .npz), any other extension needs --format")
+    p.add_argument("--format", choices=("json", "onnx", "safetensors", "npz"), default=None,
+                   help="output format, whatever OUT's extension (default: from the extension; an unknown "
+                        "extension is refused)")
     kind = p.add_mutually_exclusive_group()
     kind.add_argument("--exact", action="store_true",
                       help="rational weights: each float's exact binary value (or see --max-denominator)")

@@ -88,8 +88,12 @@ def _check_target(args: argparse.Namespace, net) -> int:
     try:
         res = check_target(net, target, max_cells=args.max_cones, progress=args.json != "-")
     except LimitReachedError as exc:
-        return _limit_reached(args, exc, {"network": args.network, "target": spec, "computes_target": None,
-                                           "proved": False, "status": "limit reached, not proved"})
+        from .equiv import limit_message
+
+        msg = limit_message(exc, {"max_cells": "--max-cones"})  # the library names its parameter max_cells
+        return _limit_reached(args, msg, {"network": args.network, "target": spec, "computes_target": None,
+                                           "proved": False, "status": "limit reached, not proved",
+                                           "message": msg, "max_cones": args.max_cones})
     if args.json:
         write_json(args.json, {"network": args.network, "target": spec, "target_parsed": str(target),
                                "hidden_layers": net.hidden_layers,

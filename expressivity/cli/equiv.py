@@ -22,7 +22,7 @@ from ._common import (
 )
 from ._defaults import CPWL_DEFAULT_MAX_CELLS
 
-__all__ = ["register"]
+__all__ = ["limit_message", "register"]
 
 _ERROR_PREFIX = "expressivity: error: "
 
@@ -43,6 +43,18 @@ def _fmt_values(values) -> str:
     return ", ".join(str(v) for v in values)
 
 
+def limit_message(exc, flags: dict) -> str:
+    """A work limit's one-line message naming the command's flag (``flags``: parameter -> flag).
+
+    The library names the Python parameter to raise (``max_cells``); the command line says which of
+    its own flags sets it (``equiv --max-cells``, ``depth check --max-cones``).
+    """
+    reason, parameter = getattr(exc, "reason", None), getattr(exc, "parameter", None)
+    if reason is None or parameter not in flags:
+        return " ".join(str(exc).split())
+    return f"{reason} (raise {flags[parameter]})"
+
+
 def _cmd_equiv(args: argparse.Namespace) -> int:
     from ..cpwl.equivalence import decide_equivalence, load_cpwl_operands
     from ..cpwl.expression import ExpressionSyntaxError
@@ -50,7 +62,7 @@ def _cmd_equiv(args: argparse.Namespace) -> int:
 
     out = text_stream(args)
     try:
-        A, B = load_cpwl_operands([args.a, args.b], input_dim=args.dim)
+        A, B = load_cpwl_operands([args.a, args.b], input_dim=args.dim, layer_order=args.layer_order)
     except ExpressionSyntaxError as exc:
         return _syntax_error(exc)
     info = {"a": _describe(A), "b": _describe(B)}
@@ -58,9 +70,10 @@ def _cmd_equiv(args: argparse.Namespace) -> int:
         res = decide_equivalence(A, B, box=args.box, max_cells=args.max_cells, time_limit=args.time_limit,
                                  progress=args.json != "-")
     except LimitReachedError as exc:
-        write_json(args.json, {**info, "equal": None, "proved": False, "status": "limit reached",
-                               "message": str(exc), "cells": exc.found})
-        print(f"expressivity: limit reached: {exc} (nothing proved)", file=sys.stderr)
+        msg = limit_message(exc, {"max_cells": "--max-cells", "time_limit": "--time-limit"})
+        write_json(args.json, {**info, "equal": None, "proved": False, "status": "limit_reached",
+                               "message": msg, "cells": exc.found, "found_so_far": exc.found})
+        print(f"expressivity: limit reached: {msg} (nothing proved)", file=sys.stderr)
         return EXIT_TIMEOUT
     write_json(args.json, {**info, **res.to_json()})
     for note in res.notes:
@@ -141,6 +154,9 @@ def register(cli) -> None:
     p.add_argument("--max-cells", type=positive_int, default=CPWL_DEFAULT_MAX_CELLS,
                    help=f"give up after this many cells (default {CPWL_DEFAULT_MAX_CELLS}): exit 3, nothing proved")
     p.add_argument("--time-limit", type=positive_float, metavar="S", help="give up after S seconds: exit 3")
+    p.add_argument("--layer-order", default=None, metavar="LIST",
+                   help="weight files: comma-separated layer names in network order, e.g. fc1,fc2,out "
+                        "(the tensors are NAME.weight, NAME.bias); applies to the .safetensors/.npz operands")
     add_json_option(p)
     p.set_defaults(func=_cmd_equiv)
 

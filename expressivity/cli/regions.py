@@ -132,7 +132,7 @@ def _count_planar(args, net, box) -> dict:
         raise InvalidInputError("--pieces needs the region adjacency graph: use --method bfs")
     if args.certify:
         raise InvalidInputError("--certify needs the bfs traversal: use --method bfs")
-    res = planar_regions(net, box)
+    res = planar_regions(net, box, max_regions=args.max_regions)
     out = {"regions": res.count, "seconds": round(res.seconds, 4), **_certification(False, "planar subdivision")}
     if box is None:
         out["note"] = "whole plane approximated by growing boxes until the count is stable"

@@ -1,7 +1,8 @@
 """``expressivity regions slice``: the activation regions of a network on a 2-D plane.
 
-Exit codes: 0 done; 2 bad input (wrong dimension, collinear points, NaN, unreadable files);
-1 ``--certify`` was asked for and the exact check failed (the subdivision is not proved).
+Exit codes: 0 done; 2 bad input (wrong dimension, collinear points, NaN, unreadable files, a subdivision
+that would exceed the memory budget); 1 ``--certify`` was asked for and the exact check failed
+(the subdivision is not proved); 3 ``--max-regions`` reached (nothing proved).
 """
 
 from __future__ import annotations
@@ -9,7 +10,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import add_json_option, print_table, text_stream, write_json
+from ._common import (
+    EXIT_TIMEOUT,
+    add_json_option,
+    positive_int,
+    print_table,
+    text_stream,
+    write_json,
+)
+from ._defaults import PLANAR_MEMORY_BUDGET
 
 __all__ = ["register"]
 
@@ -36,18 +45,17 @@ def _read_directions(path: str) -> list:
 
 
 def _cmd_slice(args: argparse.Namespace) -> int:
-    from ..exceptions import CertificateError, InvalidInputError
+    from ..exceptions import CertificateError, InvalidInputError, LimitReachedError
     from ..regions.slice import slice_regions
     from ..relu import load_network
 
     fmt = _picture_format(args)
     net = load_network(args.network)
-    if args.certify and net.kind == "float":
-        # as `regions count --certify`: the proof is about the floats' exact binary values
-        net = net.to_exact()
-        print("note: --certify proves the slice of the network with its float weights taken at their exact "
-              "binary values", file=sys.stderr)
-    kw = dict(box=args.box, certify=args.certify, exact=False if args.no_exact else None)
+    if args.certify and args.no_exact:
+        raise InvalidInputError("--certify needs the exact vertices: drop --no-exact")
+    # a float network is certified by the library at its weights' exact binary values (method says so)
+    kw = dict(box=args.box, certify=args.certify, exact=False if args.no_exact else None,
+              max_regions=args.max_regions)
     if args.points:
         if args.origin or args.directions:
             raise InvalidInputError("give either --points or --origin with --directions, not both")
@@ -63,6 +71,13 @@ def _cmd_slice(args: argparse.Namespace) -> int:
     except CertificateError as exc:
         print(f"expressivity: certification failed: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
+    except LimitReachedError as exc:
+        msg = " ".join(str(exc).split())
+        print(f"expressivity: limit reached: {msg} (nothing proved)", file=sys.stderr)
+        write_json(args.json, {"network": str(args.network), "input_dim": net.input_dim, "widths": list(net.widths),
+                               "status": "limit_reached", "proved": False, "message": msg,
+                               "found_so_far": exc.found})
+        return EXIT_TIMEOUT
     if args.out is not None:
         _write_picture(res, args.out, fmt, args.color_by)
     out = {"network": str(args.network), "input_dim": net.input_dim, "widths": list(net.widths),
@@ -141,8 +156,13 @@ def register(cli) -> None:
     p.add_argument("--box", type=float, default=None, metavar="R",
                    help="the box [-R, R]^2 of the (s, t) plane (default [-1/2, 3/2]^2 with --points, [-1, 1]^2 with --origin)")
     p.add_argument("--certify", action="store_true",
-                   help="prove the regions exactly (exact net and points only): convex, in the box, signs of "
-                        "every neuron, areas adding up to the box; reports complete: proved")
+                   help="prove the regions exactly (exact points only; a float network is taken at its weights' "
+                        "exact binary values): convex, in the box, signs of every neuron, areas adding up to the "
+                        "box; reports complete: proved")
+    p.add_argument("--max-regions", type=positive_int, default=None, metavar="N",
+                   help="stop once the slice has more than N regions (exit 3, nothing proved); independently, "
+                        "a layer whose successor would need more than "
+                        f"{PLANAR_MEMORY_BUDGET // 2 ** 30} GiB is refused before it starts (exit 2)")
     p.add_argument("--no-exact", action="store_true", help="skip the exact rational vertices (faster for big exact nets)")
     p.add_argument("--color-by", choices=("pattern", "map"), default="pattern",
                    help="picture colours: one per activation pattern, or by the local linear map (gradient direction)")

@@ -91,6 +91,8 @@ __all__ = [
 #: Command-line operands starting with this prefix are expression text.
 EXPRESSION_PREFIX = "expr:"
 
+_WEIGHT_FILE_SUFFIXES = (".safetensors", ".npz")
+
 #: Default cap on the number of cells examined (``LimitReachedError`` beyond it).
 DEFAULT_MAX_CELLS = 2_000_000
 _SAFE = 2 ** 62
@@ -157,10 +159,15 @@ def as_cpwl(obj: Any, *, input_dim: int | None = None, label: str | None = None)
     raise InvalidInputError(f"expected a ReLUNetwork, a CPWLExpression or expression text, got {type(obj).__name__}")
 
 
-def load_cpwl_operands(specs: Sequence[str], *, input_dim: int | None = None) -> list[CPWLFunction]:
+def load_cpwl_operands(specs: Sequence[str], *, input_dim: int | None = None,
+                       layer_order: Sequence[str] | str | None = None) -> list[CPWLFunction]:
     """Read command-line operands: ``expr:TEXT`` (an expression), a ``.cpwl`` file (an expression
     file), or any other existing file (a network, read by
     :func:`~expressivity.relu.network_io.load_network`: JSON, ONNX, safetensors, npz).
+
+    ``layer_order`` (names, or one comma-separated string) is the layer order of the weight-file
+    operands (``.safetensors``, ``.npz``) whose layer names are not numbered; see
+    :mod:`expressivity.interop.weights`.  It is an error when no operand is a weight file.
 
     Networks are read first; expressions are then parsed with their input dimension (so a
     variable beyond it is an error at its position), else with ``input_dim``, else with the
@@ -174,6 +181,11 @@ def load_cpwl_operands(specs: Sequence[str], *, input_dim: int | None = None) ->
     from ..relu.network_io import load_network
     from .expression import load_expression
 
+    weight_files = [s for s in specs if isinstance(s, str) and not s.startswith(EXPRESSION_PREFIX)
+                    and Path(s).suffix.lower() in _WEIGHT_FILE_SUFFIXES]
+    if layer_order is not None and not weight_files:
+        raise InvalidInputError("a layer order applies to .safetensors and .npz weight-file operands only, "
+                                "and there is none")
     loaded: list[Any] = []
     for spec in specs:
         if not isinstance(spec, str) or not spec:
@@ -183,7 +195,8 @@ def load_cpwl_operands(specs: Sequence[str], *, input_dim: int | None = None) ->
         elif Path(spec).suffix.lower() == ".cpwl":
             loaded.append(("file", spec, None))
         elif Path(spec).is_file():
-            loaded.append(("net", spec, load_network(spec)))
+            order = layer_order if spec in weight_files else None
+            loaded.append(("net", spec, load_network(spec, layer_order=order)))
         else:
             raise InvalidInputError(
                 f"no such file: {spec!r}; give a network file, a .cpwl expression file, "
@@ -500,7 +513,9 @@ def decide_equivalence(a: Any, b: Any, *, box: Any = None, input_dim: int | None
     ShapeError
         Input or output dimensions differ.
     LimitReachedError
-        ``max_cells`` or ``time_limit`` reached (nothing proved).
+        ``max_cells`` or ``time_limit`` reached (nothing proved).  The message names the
+        parameter to raise; the attributes ``reason`` (the message without that hint) and
+        ``parameter`` (``"max_cells"`` or ``"time_limit"``) let a command line name its own flag.
 
     Examples
     --------
@@ -610,12 +625,19 @@ class _Refinement:
         return None
 
 
+def _limit_reached(reason: str, parameter: str, cells: int) -> LimitReachedError:
+    """The error of a work limit: the message names the Python parameter to raise; ``reason`` and
+    ``parameter`` are kept as attributes, so a command line can name its own flag instead."""
+    exc = LimitReachedError(f"{reason} (raise {parameter})", found=cells)
+    exc.reason, exc.parameter = reason, parameter
+    return exc
+
+
 def _check_limits(cells: int, max_cells: int, t0: float, time_limit: float | None) -> None:
     if cells > max_cells:
-        raise LimitReachedError(f"more than {max_cells} cells needed (raise max_cells / --max-cells)", found=cells)
+        raise _limit_reached(f"more than {max_cells} cells needed", "max_cells", cells)
     if time_limit is not None and time.perf_counter() - t0 > time_limit:
-        raise LimitReachedError(f"time limit of {time_limit} s reached after {cells} cells "
-                                "(raise time_limit / --time-limit)", found=cells)
+        raise _limit_reached(f"time limit of {time_limit} s reached after {cells} cells", "time_limit", cells)
 
 
 def _operands(a: Any, b: Any, input_dim: int | None) -> tuple[CPWLFunction, CPWLFunction]:

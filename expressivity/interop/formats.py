@@ -10,8 +10,10 @@ extension     format
 ============  ==========================================================================
 
 Any other extension is read as JSON (the behaviour of :func:`expressivity.load_network` before
-the other formats existed).  :func:`convert_network` converts between formats and number kinds
-and reports how far the weights moved.
+the other formats existed).  Writing is stricter: :func:`write_network` and :func:`convert_network`
+refuse an output with any other extension unless the format is given (``format=``; CLI
+``--format``), so ``out.xyz`` is never silently written as JSON.  :func:`convert_network` converts
+between formats and number kinds and reports how far the weights moved.
 """
 
 from __future__ import annotations
@@ -50,9 +52,21 @@ def network_format(path: str | PathLike[str], *, default: str | None = "json") -
     return fmt
 
 
+def _given_format(path: str | PathLike[str], format: str | None, *, default: str | None) -> str:
+    """``format`` when given (checked), else the format of ``path``'s extension."""
+    if format is None:
+        if default is None and Path(path).suffix.lower() not in FORMATS:
+            raise InvalidInputError(f"{Path(path).name!r}: unknown network file extension; use one of "
+                                    f"{', '.join(FORMATS)}, or give the format (format= / --format json|onnx|safetensors|npz)")
+        return network_format(path, default=default)
+    if format not in FORMATS.values():
+        raise InvalidInputError(f"unknown network file format {format!r}; use one of {', '.join(FORMATS.values())}")
+    return format
+
+
 def read_network(path: str | PathLike[str], *, layer_order: Sequence[str] | str | None = None,
-                 activations: Sequence[str] | str | None = None) -> ReLUNetwork:
-    """Read a network file of any supported format (by extension).
+                 activations: Sequence[str] | str | None = None, format: str | None = None) -> ReLUNetwork:
+    """Read a network file of any supported format (by extension, or ``format`` when given).
 
     ``layer_order`` and ``activations`` apply to weight files (``.safetensors``, ``.npz``) only.
 
@@ -65,7 +79,7 @@ def read_network(path: str | PathLike[str], *, layer_order: Sequence[str] | str 
     >>> read_network(d / "n.npz") == net
     True
     """
-    fmt = network_format(path)
+    fmt = _given_format(path, format, default="json")
     if fmt in ("json", "onnx") and (layer_order is not None or activations is not None):
         raise InvalidInputError(f"{Path(path).name}: a layer order or activations apply to .safetensors and .npz "
                                 "weight files only")
@@ -84,14 +98,28 @@ def read_network(path: str | PathLike[str], *, layer_order: Sequence[str] | str 
 
 
 def write_network(net: ReLUNetwork, path: str | PathLike[str], *, dtype: str = "float64",
-                  round_weights: bool = False) -> Path:
-    """Write ``net`` in the format of ``path``'s extension (atomically).
+                  round_weights: bool = False, format: str | None = None) -> Path:
+    """Write ``net`` in the format of ``path``'s extension, or ``format`` (atomically).
 
     JSON keeps exact networks exact.  The float formats store exact networks only when every
     weight is a float64 number, unless ``round_weights`` (each weight rounded once).  ``dtype``
-    (``"float64"`` or ``"float32"``) applies to the float formats.
+    (``"float64"`` or ``"float32"``) applies to the float formats.  An extension other than
+    ``.json``, ``.onnx``, ``.safetensors`` and ``.npz`` is refused (``InvalidInputError``) unless
+    ``format`` names one of ``"json"``, ``"onnx"``, ``"safetensors"``, ``"npz"``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> net = ReLUNetwork.from_matrices([[[1, -1]], [[2]]])
+    >>> write_network(net, d / "n.xyz")
+    Traceback (most recent call last):
+    ...
+    expressivity.exceptions.InvalidInputError: 'n.xyz': unknown network file extension; use one of .json, .onnx, .safetensors, .npz, or give the format (format= / --format json|onnx|safetensors|npz)
+    >>> read_network(write_network(net, d / "n.xyz", format="npz"), format="npz") == net
+    True
     """
-    fmt = network_format(path)
+    fmt = _given_format(path, format, default=None)
     if fmt == "json":
         if dtype != "float64":
             raise InvalidInputError("dtype float32 applies to .onnx, .safetensors and .npz outputs only")
@@ -168,14 +196,17 @@ def _float32_view(net: ReLUNetwork) -> ReLUNetwork:
 def convert_network(source: str | PathLike[str], target: str | PathLike[str], *,
                     to: Literal["exact", "float"] | None = None, max_denominator: int | None = None,
                     dtype: str = "float64", layer_order: Sequence[str] | str | None = None,
-                    activations: Sequence[str] | str | None = None) -> ConversionReport:
+                    activations: Sequence[str] | str | None = None,
+                    format: str | None = None) -> ConversionReport:
     """Convert a network file to another format and/or number kind.
 
     ``to="exact"`` takes every float at its exact binary value, or (with ``max_denominator=Q``) the
     closest fraction with denominator at most Q -- a deliberate change of the function, whose size
     is reported as ``max_deviation``.  ``to="float"`` rounds each rational once.  ``to=None`` keeps
     the kind (exact networks go to float formats only when every weight is a float64 number).
-    The output never replaces the input.
+    The output format is that of ``target``'s extension, or ``format`` (``"json"``, ``"onnx"``,
+    ``"safetensors"``, ``"npz"``); an unknown extension without ``format`` is refused before
+    anything is read.  The output never replaces the input.
 
     Examples
     --------
@@ -194,8 +225,8 @@ def convert_network(source: str | PathLike[str], target: str | PathLike[str], *,
         raise InvalidInputError("a maximal denominator applies to a conversion to exact numbers (--exact)")
     if max_denominator is not None and (isinstance(max_denominator, bool) or int(max_denominator) < 1):
         raise InvalidInputError(f"the maximal denominator must be a positive integer, got {max_denominator!r}")
+    out_fmt = _given_format(dst, format, default=None)
     net = read_network(src, layer_order=layer_order, activations=activations)
-    out_fmt = network_format(dst)
     if max_denominator is not None and out_fmt != "json":
         raise InvalidInputError(f"rationals with a bounded denominator are written as JSON; {dst.name} is a "
                                 f"{out_fmt} file, which stores floats (write .json)")
@@ -213,7 +244,7 @@ def convert_network(source: str | PathLike[str], target: str | PathLike[str], *,
         if new.kind == "exact":
             new = new.to_float()
         new, what = _float32_view(new), what + "; rounded to float32"
-    write_network(new, dst, dtype=dtype)
-    written = read_network(dst)
+    write_network(new, dst, dtype=dtype, format=out_fmt)
+    written = read_network(dst, format=out_fmt)
     dev = max_weight_deviation(net, written)
     return ConversionReport(str(src), str(dst), network_format(src), out_fmt, net.kind, written.kind, what, dev, written)

@@ -21,6 +21,16 @@ numba installed, an optional compiled kernel does the same cuts face by face
 The faces are the activation regions restricted to the box; each is convex, so the count
 agrees with :func:`expressivity.regions.enumerate_regions` on the same box (checked in the
 tests and the claim ``regions.methods_agree``).
+
+**Size.**  Memory grows with the number of faces times the layer widths (each face carries the
+affine map of the previous layer).  After each ReLU layer the faces are counted and the memory the
+next layer would need is estimated *before* its arrays exist; beyond :data:`PLANAR_MEMORY_BUDGET`
+bytes the run is refused (:class:`~expressivity.exceptions.ComputationTooLargeError`), and with
+``max_regions`` it stops (:class:`~expressivity.exceptions.LimitReachedError`, nothing proved) as soon
+as a layer leaves more faces than that.  :func:`planar_face_bound` is the sound worst case: on a face,
+the lines of a layer of width n cut at most ``1 + n + C(n, 2)`` convex pieces (n lines in general
+position, [Zaslavsky75]), the two-input case of [Montufar17]'s bound; it grows exponentially with
+depth and is far above real counts, so it is reported, not used to refuse.
 """
 
 from __future__ import annotations
@@ -35,11 +45,58 @@ from typing import Any
 
 import numpy as np
 
-from ..exceptions import InvalidInputError, ShapeError
+from ..exceptions import (
+    ComputationTooLargeError,
+    InvalidInputError,
+    LimitReachedError,
+    ShapeError,
+)
 from ..relu.network import Layer, ReLUNetwork
 from .enumeration import compile_network, normalize_box
 
-__all__ = ["PlanarSubdivision", "planar_regions", "slice_network"]
+__all__ = ["PLANAR_MEMORY_BUDGET", "PlanarSubdivision", "planar_face_bound",
+           "planar_regions", "slice_network"]
+
+#: Bytes the planar path may use for the per-face maps of the next layer before it refuses.
+PLANAR_MEMORY_BUDGET = 4 * 2 ** 30
+
+
+def planar_face_bound(widths) -> int:
+    """Sound upper bound on the faces of the planar subdivision of a 2-input net with these ReLU widths.
+
+    ``prod_l sum_{j <= min(2, n_1, ..., n_l)} C(n_l, j)``: at most ``1 + n + C(n, 2)`` pieces per
+    face and layer of width n (module docstring); exact integer, any box.
+
+    Examples
+    --------
+    Three lines cut the plane into at most 7 pieces; a width-1 layer first leaves 2 + 3 + 3:
+
+    >>> planar_face_bound([3]), planar_face_bound([1, 3]), planar_face_bound([128, 128])
+    (7, 8, 68178049)
+    """
+    from .bounds import montufar2017_upper_bound
+
+    return montufar2017_upper_bound(2, [int(n) for n in widths])
+
+
+def _check_planar_max_regions(max_regions) -> None:
+    if max_regions is not None and (isinstance(max_regions, bool) or not isinstance(max_regions, int) or max_regions < 1):
+        raise InvalidInputError(f"max_regions must be a positive integer or None, got {max_regions!r}")
+
+
+def _check_next_layer_size(faces: int, layer: int, width: int, next_width: int, max_regions: int | None) -> None:
+    """Stop before the next layer's arrays exist: ``max_regions`` reached (LimitReachedError) or
+    more than :data:`PLANAR_MEMORY_BUDGET` bytes needed (ComputationTooLargeError)."""
+    if max_regions is not None and faces > max_regions:
+        raise LimitReachedError(
+            f"more than max_regions = {max_regions} regions (found {faces} after ReLU layer {layer}); "
+            f"raise max_regions (--max-regions) or use a smaller box", found=faces)
+    need = 8 * 3 * faces * (width + next_width) * 2  # the face maps and the next pre-activations, float64
+    if next_width and need > PLANAR_MEMORY_BUDGET:
+        raise ComputationTooLargeError(
+            f"the planar subdivision has {faces} faces after ReLU layer {layer}; the next layer would need about "
+            f"{need / 2 ** 30:.1f} GiB (budget {PLANAR_MEMORY_BUDGET / 2 ** 30:.0f} GiB): use a smaller box or "
+            f"give max_regions (--max-regions) to stop earlier")
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,7 +198,8 @@ def slice_network(net: ReLUNetwork, origin: Any, directions: Any) -> ReLUNetwork
 
 
 def planar_regions(net: ReLUNetwork, box: Any = None, *, whole_space_radius: float | None = None,
-                   plane: tuple[Any, Any] | None = None, kernel: str = "auto") -> PlanarSubdivision:
+                   plane: tuple[Any, Any] | None = None, kernel: str = "auto",
+                   max_regions: int | None = None) -> PlanarSubdivision:
     """Activation regions of a 2-input network in a box by planar subdivision (no LPs).
 
     Parameters
@@ -164,6 +222,10 @@ def planar_regions(net: ReLUNetwork, box: Any = None, *, whole_space_radius: flo
         only once this process has spent 0.4 s CPU in the numpy path (or it is already
         loaded): a single small count never pays the load.  The environment variable
         ``EXPRESSIVITY_PLANAR_KERNEL`` (same three values) overrides "auto".
+    max_regions : int, optional
+        Stop (``LimitReachedError``, nothing proved) as soon as a layer leaves more faces than
+        this.  Independently, a layer whose successor would need more than
+        :data:`PLANAR_MEMORY_BUDGET` bytes is refused (``ComputationTooLargeError``).
 
     Examples
     --------
@@ -176,6 +238,9 @@ def planar_regions(net: ReLUNetwork, box: Any = None, *, whole_space_radius: flo
     7
     """
     t0 = time.perf_counter()
+    if not isinstance(net, ReLUNetwork):
+        raise InvalidInputError(f"expected a ReLUNetwork, got {type(net).__name__}")
+    _check_planar_max_regions(max_regions)
     if plane is not None:
         net = slice_network(net, *plane)
     cn = compile_network(net)
@@ -183,7 +248,7 @@ def planar_regions(net: ReLUNetwork, box: Any = None, *, whole_space_radius: flo
         raise ShapeError(f"the planar path needs a 2-input network (or plane=(origin, directions)), got input_dim {cn.input_dim}")
     if box is None:
         if whole_space_radius is not None:
-            return _subdivide(cn, *normalize_box(float(whole_space_radius), 2), t0, kernel)
+            return _subdivide(cn, *normalize_box(float(whole_space_radius), 2), t0, kernel, max_regions)
         # counts in nested boxes only grow; stop once three radii a factor 10 apart agree
         W0, b0 = cn.weights[0], cn.biases[0]
         nr = np.linalg.norm(W0, axis=1)
@@ -191,7 +256,7 @@ def planar_regions(net: ReLUNetwork, box: Any = None, *, whole_space_radius: flo
         R = 1e3 * max(1.0, float(np.max(np.abs(b0[ok]) / nr[ok])) if np.any(ok) else 1.0)
         counts: list[int] = []
         for _ in range(6):
-            res = _subdivide(cn, *normalize_box(R, 2), t0, kernel)
+            res = _subdivide(cn, *normalize_box(R, 2), t0, kernel, max_regions)
             counts.append(res.count)
             if len(counts) >= 3 and counts[-1] == counts[-2] == counts[-3]:
                 return res
@@ -199,7 +264,7 @@ def planar_regions(net: ReLUNetwork, box: Any = None, *, whole_space_radius: flo
         warnings.warn(f"planar whole-plane counts did not stabilise over radii up to {R / 10:.3g}: {counts}; "
                       f"use enumerate_regions(net) for the whole-space traversal (no box)", RuntimeWarning, stacklevel=2)
         return res
-    return _subdivide(cn, *normalize_box(box, 2), t0, kernel)
+    return _subdivide(cn, *normalize_box(box, 2), t0, kernel, max_regions)
 
 
 #: relative tolerance of "vertex on a line" (against the magnitude |a x| + |b y| + |c| of the terms summed)
@@ -446,7 +511,8 @@ def _cut_layer_compiled(kernel, X, Y, E, start, A, lines: _LineTable):
     return X, Y, E, start, parent, bits
 
 
-def _subdivide(cn, lo: np.ndarray, hi: np.ndarray, t0: float, kernel: str = "auto") -> PlanarSubdivision:
+def _subdivide(cn, lo: np.ndarray, hi: np.ndarray, t0: float, kernel: str = "auto",
+               max_regions: int | None = None) -> PlanarSubdivision:
     c0 = time.process_time()
     compiled = _compiled_cut_layer(kernel)
     lo0, lo1, hi0, hi1 = float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
@@ -476,6 +542,8 @@ def _subdivide(cn, lo: np.ndarray, hi: np.ndarray, t0: float, kernel: str = "aut
         else:
             X, Y, E, start, parent, bits = _cut_layer_compiled(compiled, X, Y, E, start, A, lines)
         lineage.append((parent, bits))
+        nxt = [w.shape[0] for w, r in zip(cn.weights[ell + 1:last_relu + 1], cn.relu[ell + 1:last_relu + 1]) if r]
+        _check_next_layer_size(len(start) - 1, len(lineage), W.shape[0], nxt[0] if nxt else 0, max_regions)
         if ell < last_relu:
             M = A[parent] * bits[:, None, :]
     # patterns: follow each face back through the layers

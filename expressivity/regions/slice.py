@@ -21,7 +21,9 @@ and lies in the box, on each polygon every neuron's exact pre-activation has the
 pattern claims (an "on" neuron strictly positive at some vertex), the patterns are distinct
 (so the polygons' interiors are disjoint) and the exact areas add up to the box's area (so they
 cover it).  The count of regions in the box is then proved complete (``method = "exact"``).
-Otherwise the count is ``numeric``.
+Otherwise the count is ``numeric``.  A float network is certified at the exact binary values of
+its weights (:func:`~expressivity.numbers.float_to_fraction`, no rounding): the proof is about
+exactly the function the floats define, and the method says so (:data:`FLOAT_CERTIFIED_METHOD`).
 """
 
 from __future__ import annotations
@@ -47,7 +49,10 @@ from ..numbers import format_fraction, to_fraction
 from ..relu.network import Layer, ReLUNetwork
 from .enumeration import compile_network, normalize_box
 
-__all__ = ["SliceRegions", "plane_network", "plane_through_points", "slice_regions"]
+__all__ = ["FLOAT_CERTIFIED_METHOD", "SliceRegions", "plane_network", "plane_through_points", "slice_regions"]
+
+#: The method label of a slice of a float network proved with ``certify=True``.
+FLOAT_CERTIFIED_METHOD = "exact (float weights taken at their exact binary values)"
 
 
 # ------------------------------------------------------------------------------------------ the plane
@@ -190,8 +195,10 @@ class SliceRegions:
         The vertices in exact rational ``(s, t)`` coordinates (exact net and plane only).
     marks : dict
         Labelled points of the plane in ``(s, t)`` coordinates (``p0, p1, p2`` or ``origin``).
-    method : {"exact", "numeric"}
-        ``exact`` only when ``certify=True`` proved the whole subdivision exactly.
+    method : str
+        ``"exact"`` only when ``certify=True`` proved the whole subdivision exactly
+        (:data:`FLOAT_CERTIFIED_METHOD` for a float network, proved at its weights' exact binary
+        values); ``"numeric"`` otherwise.
     certified : bool
     seconds : float
     widths : tuple of int
@@ -458,7 +465,7 @@ def _bits(s: np.ndarray) -> str:
 # ------------------------------------------------------------------------------------------ public API
 def slice_regions(net: ReLUNetwork, points: Sequence | None = None, *, origin: Any = None,
                   directions: Any = None, box: Any = None, exact: bool | None = None,
-                  certify: bool = False) -> SliceRegions:
+                  certify: bool = False, max_regions: int | None = None) -> SliceRegions:
     """Activation regions of ``net`` on the plane through three input points (or origin + directions).
 
     Parameters
@@ -477,7 +484,15 @@ def slice_regions(net: ReLUNetwork, points: Sequence | None = None, *, origin: A
     exact : bool, optional
         Compute exact rational vertices; default: when the net and the plane are exact.
     certify : bool
-        Prove the subdivision exactly (needs ``exact``): method ``"exact"``, ``complete: proved``.
+        Prove the subdivision exactly: method ``"exact"``, ``complete: proved``.  Needs exact
+        points/directions; a float network is taken at the exact binary values of its weights
+        (:func:`~expressivity.numbers.float_to_fraction` via :meth:`ReLUNetwork.to_exact`, a
+        deliberate, lossless conversion) and the method is then :data:`FLOAT_CERTIFIED_METHOD`.
+    max_regions : int, optional
+        Stop (``LimitReachedError``) once the slice has more regions than this.  Independently,
+        a layer whose successor would need more than
+        :data:`~expressivity.regions.planar.PLANAR_MEMORY_BUDGET` bytes is refused
+        (``ComputationTooLargeError``) before that layer's arrays exist.
 
     Returns
     -------
@@ -492,11 +507,19 @@ def slice_regions(net: ReLUNetwork, points: Sequence | None = None, *, origin: A
     >>> res = slice_regions(net, points=([0, 0], [1, 0], [0, 1]), certify=True)
     >>> res.count, res.method, sum((0, 0) in P for P in res.exact_polygons)
     (4, 'exact', 4)
+
+    A float network is certified at its weights' exact binary values:
+
+    >>> slice_regions(net.to_float(), points=([0, 0], [1, 0], [0, 1]), certify=True).method
+    'exact (float weights taken at their exact binary values)'
     """
     t0 = time.perf_counter()
     if not isinstance(net, ReLUNetwork):
         raise InvalidInputError(f"expected a ReLUNetwork, got {type(net).__name__}")
     d = net.input_dim
+    from .planar import _check_planar_max_regions, planar_regions
+
+    _check_planar_max_regions(max_regions)
     if (points is None) == (origin is None and directions is None):
         raise InvalidInputError("give either points=(p0, p1, p2) or origin= and directions=, not both or neither")
     if points is not None:
@@ -512,18 +535,21 @@ def slice_regions(net: ReLUNetwork, points: Sequence | None = None, *, origin: A
         marks = {"origin": (0.0, 0.0)}
         default_box = 1.0
     lo, hi = normalize_box(default_box if box is None else box, 2)
+    from_floats = certify and net.kind == "float"
+    if from_floats:
+        net = net.to_exact()  # each float's exact binary value (float_to_fraction): no rounding
     can_exact = plane_exact and net.kind == "exact"
     if exact is None:
         exact = can_exact
     if exact and not can_exact:
         raise NumberTypeError("exact=True needs an exact network and exact points/directions "
                               "(rationals or strings, no floats)")
+    if certify and not plane_exact:
+        raise NumberTypeError("certify=True needs exact points/directions (rationals or strings, no floats)")
     if certify and not exact:
-        raise NumberTypeError("certify=True needs an exact network and exact points/directions")
+        raise InvalidInputError("certify=True needs the exact vertices: do not pass exact=False")
     snet = plane_network(net, o, dirs)
-    from .planar import planar_regions
-
-    sub = planar_regions(snet, (lo, hi))
+    sub = planar_regions(snet, (lo, hi), max_regions=max_regions)
     cn = compile_network(snet)
     polygons, patterns = sub.polygons, sub.patterns
     output_maps = _OutputMaps(cn, sub.pattern_matrix)
@@ -537,7 +563,8 @@ def slice_regions(net: ReLUNetwork, points: Sequence | None = None, *, origin: A
             certified = True
         exact_polys = [[(_frac(x), _frac(y)) for x, y in P] for P in polys_fmpq]
     return SliceRegions(o, dirs, (lo, hi), polygons, patterns, output_maps, exact_polys, marks,
-                        "exact" if certified else "numeric", certified, time.perf_counter() - t0, cn.widths)
+                        (FLOAT_CERTIFIED_METHOD if from_floats else "exact") if certified else "numeric",
+                        certified, time.perf_counter() - t0, cn.widths)
 
 
 class _OutputMaps(Sequence):

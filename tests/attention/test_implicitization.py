@@ -59,7 +59,6 @@ def test_model_points_are_on_the_variety_mod_p():
     s = LightningShape(3, 1, 2)
     Y = model_points_mod_p(s, 5, seed=0, p=p)
     # the 2x2 minors of the flattening vanish mod p for a = 1
-    P = [(k, k2) for k in range(3) for k2 in range(k, 3)]
     F = Y.reshape(5, 6, 3)
     for r1, r2 in itertools.combinations(range(6), 2):
         for c1, c2 in itertools.combinations(range(3), 2):

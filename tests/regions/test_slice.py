@@ -176,10 +176,28 @@ def test_bad_input():
         slice_regions(net, origin=[0, 0, 0], directions=([1, 0, 0], [2, 0, 0]))
     with pytest.raises(InvalidInputError, match="either"):
         slice_regions(net)
-    with pytest.raises(NumberTypeError, match="exact"):
-        slice_regions(net, points=([0, 0, 0], [1, 0, 0], [0, 1, 0]), certify=True)
+    # a float network is certified at its weights' exact binary values (test_float_network_is_certified_...);
+    # float points still cannot be: the plane itself would have to be rounded
+    with pytest.raises(NumberTypeError, match="exact points"):
+        slice_regions(net, points=([0, 0, 0], [1.0, 0, 0], [0, 1, 0]), certify=True)
+    with pytest.raises(InvalidInputError, match="exact=False"):
+        slice_regions(net, points=([0, 0, 0], [1, 0, 0], [0, 1, 0]), certify=True, exact=False)
     with pytest.raises(ShapeError):
         plane_through_points([[0, 0]], [1, 0], [0, 1])
+
+
+def test_float_network_is_certified_at_its_exact_binary_values():
+    """Oracle: the exact twin of a float net with dyadic weights (p/8, exactly representable), built
+    from Fractions here, defines the same function: same certified polygons, vertex by vertex."""
+    exact = _exact_net(3, [5, 5], 4)
+    floats = ReLUNetwork.from_matrices([[[float(v) for v in row] for row in L.weight] for L in exact.layers],
+                                       [[float(v) for v in L.bias] for L in exact.layers])
+    assert floats.kind == "float"
+    pts = ([0, 0, 0], [1, 0, 0], [0, 1, "1/2"])
+    a, b = slice_regions(floats, points=pts, certify=True), slice_regions(exact, points=pts, certify=True)
+    assert a.certified and a.method == "exact (float weights taken at their exact binary values)"
+    assert b.method == "exact" and a.count == b.count
+    assert sorted(map(sorted, a.exact_polygons)) == sorted(map(sorted, b.exact_polygons))
 
 
 # ------------------------------------------------------------------------------------------ CLI
