@@ -17,8 +17,10 @@ Two focused modes (each interleaves the compared runs, repeats them and prints m
 
 * ``--complete``: plain ``bfs`` against ``bfs`` with ``certify="complete"`` (the exact proof of
   completeness) on d = 2, 4, 8 nets in [-1, 1]^d; the ratio is the cost of the proof;
-* ``--highdim``: ``bfs`` against SCIP native counting on the 8-input [8, 8] and [12, 12] nets
-  (``--highdim-widths`` to choose; SCIP is capped at ``--cap`` x 30 seconds).
+* ``--highdim``: ``bfs`` (compiled facet kernel) against SCIP native counting on the 8-input [8, 8]
+  and [12, 12] nets (``--highdim-widths`` to choose, ``--with-qhull`` adds the polar-hull facets; SCIP
+  is capped at ``--cap`` x 30 seconds, wall clock);
+* ``--d4``: regions per CPU second on the d = 4 [16, 16] net for each facet method.
 
 Prints, per net and method, the median wall time over ``--repeats`` runs, regions/s and the
 ratio to our ``bfs`` (or, for 2-D, ``planar`` against ``regioncam``).  The nets are rounded to
@@ -29,6 +31,7 @@ Usage::
     python benchmarks/bench_regions_enumeration.py [--repeats 3] [--cap 20] [--scip] [--quick]
     nice -n 10 python benchmarks/bench_regions_enumeration.py --complete [--repeats 3]
     nice -n 10 python benchmarks/bench_regions_enumeration.py --highdim [--repeats 1] [--highdim-widths 8,8]
+    nice -n 10 python benchmarks/bench_regions_enumeration.py --d4 --repeats 5
 
 Times are wall-clock (``time.perf_counter``) and CPU (``time.process_time``) seconds; on a shared
 machine the CPU ratio is the steadier one.
@@ -158,26 +161,29 @@ def interleaved(fns: dict, repeats: int) -> dict:
     return {k: (statistics.median(walls[k]), statistics.median(cpus[k]), out[k]) for k in fns}
 
 
-def complete_ratio(repeats: int, quick: bool) -> None:
-    """Cost of the exact completeness proof: plain bfs vs certify="complete", interleaved."""
+def complete_ratio(repeats: int, quick: bool, facets: str = "auto") -> None:
+    """Cost of the exact completeness proof: plain bfs vs certify="complete", interleaved (same facet method)."""
     nets = [(2, [16, 16]), (4, [8, 8])] if quick else [(2, [32, 32]), (4, [16, 16]), (8, [8, 8])]
+    print(f"facets={facets!r} (auto: the polar hull for d <= 4, the compiled kernel for d >= 5)")
     print(f"{'net':<16}{'regions':>8}{'plain s':>9}{'cpu':>7}{'complete s':>11}{'cpu':>7}{'ratio':>7}{'cpu ratio':>10}"
           f"  proved")
     for d, widths in nets:
         net = make_net(d, widths, 0)
-        r = interleaved({"plain": lambda net=net: enumerate_regions(net, 1.0),
-                         "complete": lambda net=net: enumerate_regions(net, 1.0, certify="complete")}, repeats)
+        r = interleaved({"plain": lambda net=net: enumerate_regions(net, 1.0, facets=facets),
+                         "complete": lambda net=net: enumerate_regions(net, 1.0, certify="complete", facets=facets)},
+                        repeats)
         (wp, cp, plain), (wc, cc, full) = r["plain"], r["complete"]
         assert plain.patterns == full.patterns
         print(f"{f'd={d} {widths}':<16}{full.count:>8}{wp:>9.3f}{cp:>7.2f}{wc:>11.3f}{cc:>7.2f}{wc / wp:>7.2f}"
-              f"{cc / cp:>10.2f}  {full.completeness_certified} (target ratio <= 3)")
+              f"{cc / cp:>10.2f}  {full.completeness_certified} (target cpu ratio <= 3)")
 
 
-def highdim_vs_scip(repeats: int, cap: float, widths_list) -> None:
-    """bfs vs SCIP native counting on 8-input nets in [-1, 1]^8, interleaved."""
+def highdim_vs_scip(repeats: int, cap: float, widths_list, with_qhull: bool = False) -> None:
+    """bfs (compiled facet kernel) vs SCIP native counting on 8-input nets in [-1, 1]^8, interleaved.
+    Ratios in CPU time (SCIP runs in this process; its time limit is wall-clock, ``cap`` x 30 s)."""
     from expressivity.regions.milp import milp_count_scip
 
-    print(f"{'net':<16}{'method':<8}{'regions':>8}{'median s':>10}{'cpu s':>8}{'regions/s':>11}  note")
+    print(f"{'net':<16}{'method':<12}{'regions':>8}{'median s':>10}{'cpu s':>8}{'regions/s':>11}  note")
     for widths in widths_list:
         net = make_net(8, widths, 0)
         name = f"d=8 {widths}"
@@ -188,14 +194,32 @@ def highdim_vs_scip(repeats: int, cap: float, widths_list) -> None:
             except SolverTimeoutError as exc:
                 return f"stopped: {exc}"
 
-        r = interleaved({"bfs": lambda net=net: enumerate_regions(net, 1.0).count, "scip": scip}, repeats)
-        (wb, cb, nb), (ws, cs, ns) = r["bfs"], r["scip"]
-        print(f"{name:<16}{'bfs':<8}{nb:>8}{wb:>10.2f}{cb:>8.2f}{nb / wb:>11.0f}")
+        fns = {"bfs kernel": lambda net=net: enumerate_regions(net, 1.0, facets="kernel").count, "scip": scip}
+        if with_qhull:
+            fns["bfs qhull"] = lambda net=net: enumerate_regions(net, 1.0, facets="qhull").count
+        r = interleaved(fns, repeats)
+        wb, cb, nb = r["bfs kernel"]
+        ws, cs, ns = r["scip"]
+        print(f"{name:<16}{'bfs kernel':<12}{nb:>8}{wb:>10.2f}{cb:>8.2f}{nb / cb:>11.0f}  (regions per CPU second)")
+        if with_qhull:
+            wq, cq, nq = r["bfs qhull"]
+            print(f"{'':<16}{'bfs qhull':<12}{nq:>8}{wq:>10.2f}{cq:>8.2f}{nq / cq:>11.0f}  kernel/qhull cpu {cb / cq:.2f}")
         if isinstance(ns, int):
-            print(f"{'':<16}{'scip':<8}{ns:>8}{ws:>10.2f}{cs:>8.2f}{ns / ws:>11.0f}  bfs/scip time ratio "
-                  f"{wb / ws:.2f} (target <= 1); same count: {ns == nb}")
+            print(f"{'':<16}{'scip':<12}{ns:>8}{ws:>10.2f}{cs:>8.2f}{ns / cs:>11.0f}  bfs/scip cpu ratio "
+                  f"{cb / cs:.2f}, wall {wb / ws:.2f} (target <= 1); same count: {ns == nb}")
         else:
-            print(f"{'':<16}{'scip':<8}{'-':>8}{ws:>10.2f}{cs:>8.2f}{'-':>11}  {ns}")
+            print(f"{'':<16}{'scip':<12}{'-':>8}{ws:>10.2f}{cs:>8.2f}{'-':>11}  {ns}; bfs/scip cpu ratio "
+                  f"< {cb / cs:.2f}")
+
+
+def d4_rate(repeats: int) -> None:
+    """Regions per CPU second of the bfs on the d = 4 [16, 16] net, each facet method, interleaved."""
+    net = make_net(4, [16, 16], 0)
+    r = interleaved({f: (lambda f=f: enumerate_regions(net, 1.0, facets=f).count) for f in ("auto", "qhull", "kernel")},
+                    repeats)
+    print(f"{'net':<16}{'facets':<8}{'regions':>8}{'median s':>10}{'cpu s':>8}{'regions/cpu s':>14}  note")
+    for f, (w, c, n) in r.items():
+        print(f"{'d=4 [16, 16]':<16}{f:<8}{n:>8}{w:>10.2f}{c:>8.2f}{n / c:>14.0f}  target >= 3000")
 
 
 def main() -> None:
@@ -207,15 +231,22 @@ def main() -> None:
     ap.add_argument("--complete", action="store_true", help="only: cost of certify='complete' vs plain bfs")
     ap.add_argument("--highdim", action="store_true", help="only: bfs vs SCIP counting on 8-input nets")
     ap.add_argument("--highdim-widths", default="8,8;12,12", help="widths for --highdim, ';'-separated")
+    ap.add_argument("--with-qhull", action="store_true", help="--highdim: also time the qhull facets")
+    ap.add_argument("--d4", action="store_true", help="only: d = 4 regions per CPU second, each facet method")
+    ap.add_argument("--facets", default="auto", help="--complete: facet method (auto, kernel, qhull)")
     args = ap.parse_args()
-    if args.complete or args.highdim:
-        warm = make_net(2, [4, 4], 0)
-        enumerate_regions(warm, 1.0, certify="complete")
+    if args.complete or args.highdim or args.d4:
+        for warm_d in (2, 6):  # imports, the kernel's load (numba cache) and first-call costs stay out of the timings
+            warm = make_net(warm_d, [4, 4], 0)
+            enumerate_regions(warm, 1.0, certify="complete", facets="kernel")
+            enumerate_regions(warm, 1.0, certify="complete", facets="qhull")
+        if args.d4:
+            d4_rate(args.repeats)
         if args.complete:
-            complete_ratio(args.repeats, args.quick)
+            complete_ratio(args.repeats, args.quick, args.facets)
         if args.highdim:
             ws = [[int(v) for v in part.split(",")] for part in args.highdim_widths.split(";")]
-            highdim_vs_scip(args.repeats, args.cap, ws)
+            highdim_vs_scip(args.repeats, args.cap, ws, args.with_qhull)
         return
     nets = [(2, [64, 64]), (4, [16, 16]), (2, [32, 32])] if not args.quick else [(2, [16, 16]), (4, [8, 8])]
     R = 1.0

@@ -119,7 +119,10 @@ def _count_bfs(args, net, box) -> dict:
     if res.completeness is not None:
         c = res.completeness
         out.update({"facets_certified": c.facets, "redundant_rows_certified": c.redundant_rows,
-                    "lp_fallbacks": c.lp_fallbacks, "certificate_seconds": round(c.seconds, 4)})
+                    "lp_fallbacks": c.lp_fallbacks, "certificate_seconds": round(c.seconds, 4),
+                    "repaired_regions": c.repaired_regions, "regions_added_by_repair": c.regions_added_by_repair})
+        if c.repair_note:
+            out["repair"] = c.repair_note
     if args.pieces:
         out["linear_pieces"] = linear_pieces(res)
     return out
@@ -272,7 +275,9 @@ def _add_count(g) -> None:
     p.add_argument("--method", choices=("bfs", "planar", "milp"), default="bfs",
                    help="bfs: adjacency traversal (any d); planar: 2-D subdivision, no LPs; milp: MILP count (needs --box)")
     p.add_argument("--pieces", action="store_true", help="also count linear pieces (adjacent regions with one affine map merged)")
-    p.add_argument("--facets", choices=("qhull", "lp"), default="qhull", help="facet detection of the bfs method")
+    p.add_argument("--facets", choices=("auto", "kernel", "qhull", "lp"), default="auto",
+                   help="facet detection of the bfs method: auto = qhull for d <= 4, the compiled kernel "
+                        "(numba, the [fast] extra) for d >= 5; kernel; qhull; lp (one LP per row, slow reference)")
     p.add_argument("--certify", nargs="?", const="regions", default=None, choices=("regions", "complete"),
                    help="bare --certify (= regions): re-check every region's interior point in exact arithmetic "
                         "(a certified lower bound); --certify complete: also prove in exact arithmetic that no "

@@ -35,6 +35,15 @@ rows and walls), so these rows need no evaluation there.  Loops over a few integ
 ints (faster than fmpz for numbers of 60-250 bits); the exact maps of a layer are cached under the
 bits of the earlier layers (neighbouring regions share them).
 
+With the compiled facet kernel the hints are the kernel's own LP bases and multipliers
+(:class:`LPHint`: the optimal basis of ``max a_r . x`` over the facets found, for each omitted row,
+and of ``max +-x_t`` for the bounding box in d <= 5).  When a region's float facet list is refuted
+(a claimed facet is not one, or an omitted row has no certificate), the traversal re-derives that
+region's facets with one LP per row and certifies it again; neighbours found that way that were
+not yet listed are traversed, so a region the float traversal missed is added and the repair is
+reported (:attr:`CompletenessCertificate.repaired_regions`, ``regions_added_by_repair``).  A failed
+interior-point check is never repaired.
+
 If 1-4 hold for every region, the union of the regions is all of ``D`` and the set is
 complete (proof in ``docs/regions.md``): a point of ``D`` outside the union would be
 reached by a generic segment from an interior point, and the segment would leave the
@@ -67,7 +76,7 @@ import numpy as np
 
 from ..exceptions import CertificateError
 
-__all__ = ["CompletenessCertificate", "ExactRegionCertifier", "HullHint", "certify_completeness"]
+__all__ = ["CompletenessCertificate", "ExactRegionCertifier", "HullHint", "LPHint", "certify_completeness"]
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,12 @@ class CompletenessCertificate:
     seconds : float
     reason : str or None
         Why the proof failed (None when proved).
+    repaired_regions : int
+        Regions whose floating-point facet list was refuted by the exact check and re-derived with
+        one LP per row (then certified exactly) during ``certify="complete"``.
+    regions_added_by_repair : int
+        Regions reached only through such a re-derived facet: the floating-point traversal had
+        missed them, and the reported count includes them.
     method : str
         ``"exact"``: integer/rational arithmetic on the exact weights.
     """
@@ -108,20 +123,38 @@ class CompletenessCertificate:
     seconds: float = 0.0
     reason: str | None = None
     method: str = "exact"
+    repaired_regions: int = 0
+    regions_added_by_repair: int = 0
+
+    @property
+    def repair_note(self) -> str | None:
+        """What the repair did, in words (None when no region needed it)."""
+        if not self.repaired_regions:
+            return None
+        return (f"{self.repaired_regions} region(s) had floating-point facets refuted by the exact check and were "
+                f"re-derived with one LP per row; {self.regions_added_by_repair} region(s) missed by the "
+                f"floating-point traversal were found from them and added (the count includes them)")
 
     def to_json(self) -> dict:
         return {"complete": "proved" if self.proved else "not proved", "method": self.method,
                 "regions": self.regions, "facets_certified": self.facets,
                 "redundant_rows_certified": self.redundant_rows, "lp_fallbacks": self.lp_fallbacks,
                 "adjacencies": self.adjacencies, "connected": self.connected,
-                "seconds": self.seconds, "reason": self.reason}
+                "seconds": self.seconds, "reason": self.reason,
+                "repaired_regions": self.repaired_regions,
+                "regions_added_by_repair": self.regions_added_by_repair, "repair": self.repair_note}
 
 
 class _Fail(Exception):
     """A check of the certificate failed (message says which)."""
 
 
-class _Missing(_Fail):
+class _FacetFail(_Fail):
+    """A claimed facet list was refuted (a claimed facet is not one, or an omitted row is not
+    redundant): the region's facets can be re-derived another way."""
+
+
+class _Missing(_FacetFail):
     """Rows that no Farkas combination of the claimed facets implies (maybe facets the hint missed)."""
 
     def __init__(self, rows, message):
@@ -171,6 +204,22 @@ def _homogeneous_z(point) -> tuple[list, object]:
     base = min([e - 53 for (_, e), mv in zip(fr, mants) if mv] + [0])
     X = [fmpz(mv) << (e - 53 - base) if mv else fmpz(0) for (_, e), mv in zip(fr, mants)]
     return X, fmpz(1) << (-base)
+
+
+def _homogeneous_many(P: np.ndarray) -> list[tuple[list, int]]:
+    """:func:`_homogeneous_z` of every row of ``P`` (python ints, one numpy pass): point = X / D exactly."""
+    f, e = np.frexp(P)
+    mant = np.ldexp(f, 53).astype(np.int64)  # |m| < 2^53, v = m 2^(e - 53) exactly
+    ex = e.astype(np.int64) - 53
+    nz = mant != 0
+    base = np.minimum(np.where(nz, ex, 0).min(axis=1), 0)
+    shift = np.where(nz, ex - base[:, None], 0)
+    if shift.max(initial=0) <= 9:  # |mantissa| < 2^53: the shifted values fit in int64, shift in numpy
+        return list(zip(np.left_shift(mant, shift).tolist(), [1 << (-b) for b in base.tolist()]))
+    out = []
+    for mr, sr, b in zip(mant.tolist(), shift.tolist(), base.tolist()):
+        out.append(([mv << sv for mv, sv in zip(mr, sr)], 1 << (-b)))
+    return out
 
 
 @dataclass
@@ -300,6 +349,37 @@ class HullHint:
         return ex, fl, bases, lam
 
 
+@dataclass
+class LPHint(HullHint):
+    """Floating-point data of one region from the compiled facet kernel: for each float row its LP
+    basis (float row numbers, ``-1`` padded) and multipliers (``a_j = sum lam_i a_{basis_i}``) when
+    the kernel found it redundant, and the region's bounding box ``x_t + bb_val[t]``,
+    ``x_t - bb_val[d + t]`` with the LP bases proving it (box only).  Used only to *find* certificates."""
+
+    row_basis: np.ndarray | None = None
+    row_lam: np.ndarray | None = None
+    bb_basis: np.ndarray | None = None
+    bb_lam: np.ndarray | None = None
+    bb_val: np.ndarray | None = None
+
+    def plan(self, omitted, lo, hi, slack_bb):
+        return None
+
+    def exact_basis(self, float_basis) -> list:
+        """Exact row numbers of a -1 padded float basis."""
+        return [int(self.to_exact[b]) for b in float_basis if b >= 0]
+
+    def candidates(self, omitted: Sequence[int], k_best: int = 1):
+        pairs = [(r, self.inverse[r]) for r in omitted if r in self.inverse]
+        if not pairs or self.row_basis is None:
+            return [], None, None, None
+        ex = [r for r, _ in pairs]
+        fl = np.array([j for _, j in pairs], dtype=np.int64)
+        fb = self.row_basis[fl]
+        bases = np.where(fb >= 0, self.to_exact[np.maximum(fb, 0)], -1)[:, None, :]
+        return ex, fl, bases, self.row_lam[fl]
+
+
 class ExactRegionCertifier:
     """Exact integer data of a network and a domain, and the per-region checks.
 
@@ -338,6 +418,7 @@ class ExactRegionCertifier:
         self.num_neurons = sum(self.widths)
         self._first_entries = self.layers[0][0].entries()
         self._maps_cache: dict = {}  # (layer, bits of the earlier layers) -> the layer's exact map
+        self._rows_z = None  # the region's fmpz rows while :meth:`certify` runs
         # box walls in the traversal's order: upper walls of finite coordinates, then lower walls
         box = []
         for k in range(d):
@@ -481,53 +562,81 @@ class ExactRegionCertifier:
         # once those pass: they are not evaluated there.
         kept = set(facet_rows) | set(range(N, m))
         omitted = [i for i in range(N) if i not in kept and i not in zero_set]
+        self._rows_z = rows  # the fmpz rows, for integer matrices built by the Farkas step
         strict = self._farkas(rows_i, sorted(kept), omitted, hint, proof)
+        self._rows_z = None
         ev = [i for i in range(m) if i not in strict]
         pos = {i: p for p, i in enumerate(ev)}
-        # points: the interior point, then one exact point on each claimed facet's hyperplane
-        X, D = _homogeneous_z(x)
-        cols = [X + [D]]
-        for f, p in zip(facet_rows, facet_points):
-            a, c = rows[f][:d], rows[f][d]
-            P, Dp = _homogeneous_z(p)
-            n2 = sum(v * v for v in a)
-            if n2 == 0:
-                raise _Fail(f"claimed facet row {f} has a zero normal")
-            t = sum(ai * pi for ai, pi in zip(a, P)) + c * Dp
-            cols.append([pi * n2 - t * ai for pi, ai in zip(P, a)] + [Dp * n2])
-        F = len(cols)
-        Q = fmpz_mat(w, F, [cols[k][i] for i in range(w) for k in range(F)])
+        # 2 (fast path, with a float hint): a point y just beyond each claimed facet f, strictly inside every other
+        # evaluated row; with the interior point x strictly inside all rows, the segment [x, y] crosses the
+        # hyperplane of f at a point z strictly inside every row not on that hyperplane (strict rows are < 0
+        # on the proved bounding box, which z is in): z is in the relative interior of a facet on f
+        done: dict[int, list[int]] = {}
         R = fmpz_mat(len(ev), w, [v for i in ev for v in rows[i]])
-        V = (R * Q).entries()  # V[p F + k]: signed row ev[p] at point k (< 0: strictly inside)
-        # 1. interior point: every row strictly negative (identically-zero neurons must be off)
-        for i, v in zip(ev, V[0::F]):
-            if not v < 0 and not (i in zero_set and not on[i]):
-                raise _Fail(f"the interior point is not strictly inside row {i}")
+        if hint is not None and facet_rows and hint.x is not None and d >= 5:  # numpy overhead pays off from d = 5
+            done = self._facets_by_pushout(rows, ev, zero_set, on, facet_rows, facet_points, hint, x, R)
+        rest = [k for k in range(len(facet_rows)) if k not in done] if done else range(len(facet_rows))
+        V, F, cols, touch = [], 1, [], [[]]
+        if rest or not done:  # (the push-out pass already checked the interior point)
+            # points: the interior point, then one exact point on each remaining claimed facet's hyperplane
+            pts = [x] + [facet_points[k] for k in rest]
+            if len(pts) * d > 48:  # one numpy pass pays off for many coordinates
+                homs = _homogeneous_many(np.vstack([np.asarray(p_, dtype=float)[None, :] for p_ in pts]))
+            else:
+                homs = [_homogeneous_z(p_) for p_ in pts]
+            X, D = homs[0]
+            cols = [X + [D]]
+            for k, (P, Dp) in zip(rest, homs[1:]):
+                a, c = rows[facet_rows[k]][:d], rows[facet_rows[k]][d]
+                n2 = sum(v * v for v in a)
+                if n2 == 0:
+                    raise _FacetFail(f"claimed facet row {facet_rows[k]} has a zero normal")
+                t = sum(ai * pi for ai, pi in zip(a, P)) + c * Dp
+                cols.append([pi * n2 - t * ai for pi, ai in zip(P, a)] + [Dp * n2])
+            F = len(cols)
+            Q = fmpz_mat(w, F, [cols[k][i] for i in range(w) for k in range(F)])
+            V = (R * Q).entries()  # V[p F + k]: signed row ev[p] at point k (< 0: strictly inside)
+            # entries >= 0 (one pass): rows not strictly negative at a point, grouped by point
+            touch: list[list[int]] = [[] for _ in range(F)]
+            for j, v in enumerate(V):
+                if v >= 0:
+                    touch[j % F].append(ev[j // F])
+            # 1. interior point: every row strictly negative (identically-zero neurons must be off)
+            for i in touch[0]:
+                if not (i in zero_set and not on[i]):
+                    raise _Fail(f"the interior point is not strictly inside row {i}")
         # 2. facets, 4. neighbours
-        for k, f in enumerate(facet_rows, start=1):
+        col_of = {k: c for c, k in enumerate(rest, start=1)} if done else None
+        for k, f in enumerate(facet_rows):
             af = rows[f][:d]
-            col = V[k::F]
-            vanish = [i for i, v in zip(ev, col) if not v < 0 and i not in zero_set]
-            if hint is not None and any((col[pos[i]] != 0) or (i != f and not _parallel(rows[i], af, d))
-                                        for i in vanish):
-                # the float facet point was poor (e.g. pushed along a ray of an unbounded facet): a deepest
-                # point of the facet by an LP is the second hint, checked exactly like the first
-                better = self._lp_facet_point(rows, f, hint, R)
-                if better is not None:
-                    cols[k], col = better
-                    vanish = [i for i, v in zip(ev, col) if not v < 0 and i not in zero_set]
-            if f not in vanish:
-                raise _Fail(f"facet point of row {f} is not on its hyperplane")
-            if len(vanish) > 1:
-                piv = max(range(d), key=lambda t: abs(af[t]))
-                for i in vanish:
-                    if col[pos[i]] != 0:
-                        raise _Fail(f"facet point of row {f} violates row {i}")
-                    ai = rows[i][:d]
-                    if i != f and any(ai[t] * af[piv] != af[t] * ai[piv] for t in range(d)):
-                        raise _Fail(f"row {i} passes through the facet point of row {f} without containing the facet")
-            elif col[pos[f]] != 0:
-                raise _Fail(f"facet point of row {f} violates it")
+            if done and k in done:
+                vanish, colq = done[k], None
+            else:
+                c = col_of[k] if done else k + 1
+                col = V[c::F]
+                colq = cols[c]
+                vanish = [i for i in touch[c] if i not in zero_set]
+                if hint is not None and any((col[pos[i]] != 0) or (i != f and not _parallel(rows[i], af, d))
+                                            for i in vanish):
+                    # the float facet point was poor (e.g. pushed along a ray of an unbounded facet): a deepest
+                    # point of the facet by an LP is the second hint, checked exactly like the first
+                    better = self._lp_facet_point(rows, f, hint, R)
+                    if better is not None:
+                        colq, col = better
+                        vanish = [i for i, v in zip(ev, col) if not v < 0 and i not in zero_set]
+                if f not in vanish:
+                    raise _FacetFail(f"facet point of row {f} is not on its hyperplane")
+                if len(vanish) > 1:
+                    piv = max(range(d), key=lambda t: abs(af[t]))
+                    for i in vanish:
+                        if col[pos[i]] != 0:
+                            raise _FacetFail(f"facet point of row {f} violates row {i}")
+                        ai = rows[i][:d]
+                        if i != f and any(ai[t] * af[piv] != af[t] * ai[piv] for t in range(d)):
+                            raise _FacetFail(f"row {i} passes through the facet point of row {f} without containing "
+                                             "the facet")
+                elif col[pos[f]] != 0:
+                    raise _FacetFail(f"facet point of row {f} violates it")
             proof.facets += 1
             if vanish[-1] >= N:
                 continue  # the facet lies in a box wall: no neighbour inside the domain
@@ -536,9 +645,100 @@ class ExactRegionCertifier:
                 kb[f >> 3] ^= 0x80 >> (f & 7)
                 proof.neighbours.append(bytes(kb))
             else:
-                nb = self._neighbour(s, self.layer_entries(s), sorted(set(vanish) | zero_set), af, cols[k])
+                if colq is None:  # an exact point of the facet's hyperplane for the layer-by-layer check
+                    P, Dp = _homogeneous_z(np.asarray(facet_points[k], dtype=float))
+                    colq = self._projected(rows[f], P, Dp)
+                nb = self._neighbour(s, self.layer_entries(s), sorted(set(vanish) | zero_set), af, colq)
                 proof.neighbours.append(_key(nb))
         return proof
+
+    def _projected(self, row, P, Dp) -> list:
+        """Homogeneous exact point p - (a.p + c)/(a.a) a (p = P / Dp) on the hyperplane of ``row``, scaled by
+        Dp a.a (> 0)."""
+        d = self.d
+        a, c = row[:d], row[d]
+        n2 = sum(v * v for v in a)
+        if n2 == 0:
+            raise _FacetFail("a claimed facet row has a zero normal")
+        t = sum(ai * pi for ai, pi in zip(a, P)) + c * Dp
+        return [pi * n2 - t * ai for pi, ai in zip(P, a)] + [Dp * n2]
+
+    def _facets_by_pushout(self, rows, ev, zero_set, on, facet_rows, facet_points, hint: HullHint, x, R) -> dict:
+        """Claimed facets proved by push-out points (see :meth:`certify`): {index in facet_rows: rows vanishing
+        on the facet}.  The interior point is checked here too (all its evaluated rows < 0).  Facets whose
+        float push-out point fails any check are left to the general path."""
+        from flint import fmpz_mat
+
+        d = self.d
+        w = d + 1
+        inv = hint.inverse
+        jf = [inv.get(f, -1) for f in facet_rows]
+        A = hint.A
+        cfl = hint.slack + A @ hint.x  # float rows a . x <= c
+        P = np.asarray(facet_points, dtype=float).reshape(len(facet_rows), d)
+        ok = np.array([j >= 0 for j in jf])
+        jfa = np.array([max(j, 0) for j in jf])
+        Af = A[jfa]
+        vals = P @ A.T - cfl  # (facets, rows), < 0 inside
+        gram = Af @ A.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lim = np.where(gram > 1e-12, -vals / gram, np.inf)  # push length at which row i is reached
+        lim[gram > 1.0 - 1e-9] = np.inf  # the facet's own row and its parallel copies
+        delta = 0.5 * lim.min(axis=1)
+        own = vals[np.arange(len(jf)), jfa]
+        ok &= np.isfinite(delta) | (delta == np.inf)
+        delta = np.where(np.isfinite(delta), delta, 1.0)
+        ok &= (delta > 4.0 * np.abs(own) + 1e-12) & (lim.min(axis=1) > 0)
+        Y = P + delta[:, None] * Af
+        ks = np.flatnonzero(ok).tolist()
+        if not ks:
+            return {}
+        homs = _homogeneous_many(np.vstack([np.asarray(x, dtype=float)[None, :], Y[ks]]))
+        cols = [X + [D] for X, D in homs]
+        F = len(cols)
+        V = (R * fmpz_mat(w, F, [cols[k][i] for i in range(w) for k in range(F)])).entries()
+        n_ev = len(ev)
+        posf = {i: p for p, i in enumerate(ev)}
+
+        def touched(c):  # (row, value) of the rows not strictly negative at point c
+            col = V[c::F]
+            return [(ev[p], v) for p, v in enumerate(col) if v >= 0]
+
+        if max(V[0::F], default=-1) >= 0:  # builtin max: the common all-negative case in one C loop
+            for i, _ in touched(0):
+                if not (i in zero_set and not on[i]):
+                    raise _Fail(f"the interior point is not strictly inside row {i}")
+        out = {}
+        for c, k in enumerate(ks, start=1):
+            f = facet_rows[k]
+            pf = posf.get(f)
+            if pf is not None and not zero_set:
+                col = V[c::F]
+                # the common case: row f > 0 at y and every other row < 0
+                if col[pf] > 0 and max(col[:pf], default=-1) < 0 and max(col[pf + 1:n_ev], default=-1) < 0:
+                    out[k] = [f]
+                    continue
+            tc = touched(c)
+            af, cf = rows[f][:d], rows[f][d]
+            piv = max(range(d), key=lambda t: abs(af[t]))
+            vanish, good = [], False
+            for i, v in tc:
+                if i in zero_set:
+                    continue
+                if i == f:
+                    good = v > 0
+                    vanish.append(i)
+                    continue
+                ai = rows[i][:d]  # must be the same hyperplane as f (a positive multiple of row f)
+                if (ai[piv] * af[piv] > 0 and all(ai[t] * af[piv] == af[t] * ai[piv] for t in range(d))
+                        and rows[i][d] * af[piv] == cf * ai[piv]):
+                    vanish.append(i)
+                else:
+                    good = False
+                    break
+            if good:
+                out[k] = sorted(vanish)
+        return out
 
     def _lp_float_facet_point(self, f, hint: HullHint):
         """A deepest float point of row f's facet (HiGHS LP over the float rows), or None."""
@@ -607,7 +807,12 @@ class ExactRegionCertifier:
                 pending.append(r)
             elif row[d] < 0:
                 strict.add(r)  # a negative constant: lambda = 0
-        if pending and self.bounded and hint is not None:
+        if pending and self.bounded and isinstance(hint, LPHint):
+            got = self._farkas_box_lp(rows, Kset, pending, hint)
+            if got is not None:
+                pending, inside = got
+                strict.update(inside)
+        elif pending and self.bounded and hint is not None:
             got = self._farkas_box(rows, Kset, pending, hint)
             if got is None:  # the lean path does not apply (singular float basis...): the general plan
                 plan = hint.plan(pending, self._lo_arr, self._hi_arr, self._slack_bb)
@@ -702,6 +907,138 @@ class ExactRegionCertifier:
         left = [r for r, v in zip(direct, ok[len(need):]) if not v]
         out_box, inside = self._outside_box(rows, by_box, fin)
         return left + out_box, inside
+
+    def _farkas_box_lp(self, rows, Kset, pending, hint: LPHint):
+        """Bounded domain with the kernel's LP bases: the same certificates as :meth:`_farkas_box`
+        (a proved bounding box, rounded multipliers for the rows reaching out of it, then every row
+        with max over [L, U] of a x + c <= 0), the bases taken from the kernel's LPs."""
+        A, x = hint.A, hint.x
+        if x is None or hint.row_basis is None:
+            return None
+        d = A.shape[1]
+        bv = hint.bb_val
+        if bv is None or not np.all(np.isfinite(bv)):  # no bounding box from the kernel: the box's walls
+            bv = np.concatenate([self._hi_arr - x, x - self._lo_arr])
+        fe = hint.from_exact
+        if max(pending) >= len(fe):
+            return None
+        fl = fe[pending]
+        if fl.min() < 0:
+            return None
+        U = np.minimum(x + bv[:d] + self._slack_bb, self._hi_arr)
+        L = np.maximum(x - bv[d:] - self._slack_bb, self._lo_arr)
+        Ar = A[fl]
+        c = hint.slack[fl] + Ar @ x
+        top = np.maximum(Ar * U, Ar * L).sum(axis=1)
+        out = (top - c >= -1e-9 * (1.0 + np.abs(c))).tolist()
+        direct = [r for r, o in zip(pending, out) if o]
+        by_box = [r for r, o in zip(pending, out) if not o]
+        walls = self._walls
+        bl = np.concatenate([U, -L]).tolist()
+        need = [t for t in range(2 * d) if bl[t] < walls[t]]  # a bound at the wall needs no proof
+        pairs = [bl[t].as_integer_ratio() for t in need]
+        DU = max((q for _, q in pairs), default=1)
+        targets = []
+        for t, (n, q) in zip(need, pairs):  # x_t - U_t <= 0, or -x_t - (-L_t) <= 0, times DU
+            row = [0] * (d + 1)
+            row[t % d], row[d] = (DU if t < d else -DU), -n * (DU // q)
+            targets.append(row)
+        sel = np.flatnonzero(out)
+        targets += [rows[r] for r in direct]
+        units = np.vstack([_signed_eye(d)[need], Ar[sel]])
+        fb = np.vstack([hint.bb_basis[need], hint.row_basis[fl[sel]]])
+        lam = np.vstack([hint.bb_lam[need], hint.row_lam[fl[sel]]])
+        ok = []
+        if targets:
+            # -1 padding: the basis' first row again, with multiplier 0
+            pad = fb < 0
+            lam = np.where(pad, 0.0, lam)
+            fb = np.where(pad, np.maximum(fb[:, :1], 0), fb)
+            ok = self._rounded_rows(rows, Kset, need, pairs, DU, direct, units, hint.to_exact[fb], lam, hint)
+        fin = list(walls)
+        for t, v in zip(need, ok):
+            if v:
+                fin[t] = bl[t]
+        left = [r for r, v in zip(direct, ok[len(need):]) if not v]
+        out_box, inside = self._outside_box(rows, by_box, fin)
+        return left + out_box, inside
+
+    def _rounded_rows(self, rows, Kset, need, pairs, DU, direct, units, bases, lam, hint) -> list[bool]:
+        """:meth:`_rounded_batch` for bound targets (``x_t <= U_t`` / ``-x_t <= -L_t`` for t in ``need``,
+        scaled by ``DU``) and region rows ``direct``, with the region's rows as one integer matrix
+        (fmpz rows of the region, ``self._rows_z``): C = Mu R, Mu integer (rounded multipliers, and -2^E at a direct target's own row).
+        The floats only choose the multipliers: any non-negative integers give a valid test."""
+        from flint import fmpz_mat
+
+        d = self.d
+        w = d + 1
+        nbd = len(need)
+        k = nbd + len(direct)
+        out = [False] * k
+        A = hint.A
+        inv = hint.inverse
+        blist = bases.tolist()
+        valid = np.array([all(b in Kset for b in br) for br in blist])
+        if not valid.any():
+            return out
+        tp = np.abs(units).argmax(axis=1)
+        ut = units[np.arange(k), tp]
+        try:  # scales: exact target ~ nut * unit row, exact basis row b ~ nu_b * (float row of b)
+            nut = np.array([float(DU if t < d else -DU) for t in need]
+                           + [float(rows[r][t]) for r, t in zip(direct, tp[nbd:].tolist())])
+            nut = nut / ut
+            ub = sorted({b for br in blist for b in br})
+            jb = [inv[b] for b in ub]
+            tb = np.abs(A[jb]).argmax(axis=1).tolist()
+            nu_of = dict(zip(ub, (np.array([float(rows[b][t]) for b, t in zip(ub, tb)]) / A[jb, tb]).tolist()))
+        except (OverflowError, KeyError):
+            return out
+        nu_b = np.array([[nu_of[b] for b in br] for br in blist])
+        with np.errstate(all="ignore"):
+            lg = np.clip(lam, 0.0, None)
+            lg[lg < 1e-14 * np.nanmax(lg, axis=1, keepdims=True)] = 0.0
+            ratio = lg * (nut[:, None] / nu_b)
+            _, ex = np.frexp(ratio)
+            ex = np.where(ratio > 0, ex, 10**6)
+            E = np.maximum(0, 55 - ex.min(axis=1))
+            mult = np.floor(np.ldexp(ratio, E[:, None]))
+            fine = valid & np.all(np.isfinite(mult), axis=1) & (ratio.max(axis=1) > 0) & (E < 900) & (nut > 0)
+        idx = np.flatnonzero(fine).tolist()
+        if not idx:
+            return out
+        g = len(idx)
+        used: dict[int, int] = {}  # region rows in the sums -> column of Mu
+        for i in idx:
+            for b in blist[i]:
+                used.setdefault(b, len(used))
+            if i >= nbd:
+                used.setdefault(direct[i - nbd], len(used))
+        nu_ = len(used)
+        Mu = [0] * (g * nu_)
+        ml, El = mult.tolist(), E.tolist()
+        for gi, i in enumerate(idx):
+            base = gi * nu_
+            for mv, b in zip(ml[i], blist[i]):
+                if mv > 0:
+                    Mu[base + used[b]] += int(mv)
+            if i >= nbd:
+                Mu[base + used[direct[i - nbd]]] -= 1 << El[i]
+        rz = self._rows_z if self._rows_z is not None else rows
+        C = (fmpz_mat(g, nu_, Mu) * fmpz_mat(nu_, w, [v for b in used for v in rz[b]])).entries()
+        Db, loN, hiN = self._Db, self._loN, self._hiN  # fmpz: the products below stay in flint
+        for gi, i in enumerate(idx):
+            c = C[gi * w:(gi + 1) * w]
+            if i < nbd:  # minus 2^E times the bound row (one unit entry and a constant)
+                t = need[i]
+                n, q = pairs[i]
+                sh = El[i]
+                c[t % d] -= (DU if t < d else -DU) << sh
+                c[d] -= (-n * (DU // q)) << sh
+            acc = Db * c[d]
+            for ct, hv, lv_ in zip(c, hiN, loN):
+                acc += ct * (hv if ct < 0 else lv_)
+            out[i] = acc >= 0
+        return out
 
     def _outside_box(self, rows, cand, fin) -> tuple[list, list]:
         """Rows of ``cand`` not proved by max over [L, U] of a x + c <= 0, where ``fin`` = U then -L
@@ -851,10 +1188,13 @@ class ExactRegionCertifier:
             pos = {r: i for i, r in enumerate(ex)}
             for attempt in range(bases.shape[1]):
                 groups = defaultdict(list)
+                strip = isinstance(hint, LPHint)  # a kernel basis may have fewer than d rows (-1 padded)
                 for r in pending:
                     if r in pos:
                         bs = bases[pos[r], attempt]
-                        if np.all(bs >= 0) and all(int(b) in Kset for b in bs):
+                        if strip:
+                            bs = bs[bs >= 0]
+                        if len(bs) and np.all(bs >= 0) and all(int(b) in Kset for b in bs):
                             groups[tuple(int(b) for b in bs)].append(r)
                 done = set()
                 for basis, rs in groups.items():

@@ -10,8 +10,10 @@ The traversal (breadth first over the region adjacency graph):
 1. start from a point, read its pattern, centre it with a Chebyshev-ball LP (HiGHS, called
    directly through ``highspy``);
 2. for a region with interior point x, find its facets: the non-redundant rows, as the
-   vertices of the convex hull of the polar points ``a_i / (c_i - a_i . x)`` (qhull), or with
-   one LP per row (``facets="lp"``, the slow reference);
+   vertices of the convex hull of the polar points ``a_i / (c_i - a_i . x)`` (qhull), by the
+   compiled facet kernel (``facets="kernel"``: ray shooting plus small warm-started dense LPs
+   against the facets found so far, :mod:`expressivity.regions._facet_kernel`; the default in
+   d >= 5 when numba is installed), or with one LP per row (``facets="lp"``, the slow reference);
 3. across each facet F with outward normal n, the neighbour's pattern differs only in the
    neurons whose pre-activation vanishes on all of F (the facet's row group, plus neurons
    that are identically zero on the region); their new bit is the sign of the neighbour's
@@ -380,14 +382,52 @@ def _facets_lp(A: np.ndarray, c: np.ndarray, x: np.ndarray, r_max: float):
 
 
 # ----------------------------------------------------------------------------------- traversal core
-def _describe(cn: CompiledNet, s, x, margin, G, A, c, idx, zero_idx, amap, facets: str, r_max: float):
-    """Facets of the region of pattern s around interior point x, and the crossings to its neighbours."""
+def _kernel_facets(A: np.ndarray, slack: np.ndarray, x: np.ndarray, nrows: int, want_hint: bool):
+    """Facets by the compiled kernel (:mod:`._facet_kernel`): (facet list, kernel data) or None on a
+    numerical failure (the caller then uses the polar hull)."""
+    from ._facet_kernel import facet_scan
+
+    d = A.shape[1]
+    dirs = _DIRS.get(d)
+    if dirs is None:
+        from ._facet_kernel import random_directions
+
+        dirs = _DIRS[d] = random_directions(d, 2 * d)
+    nwalls = A.shape[0] - nrows
+    # the region's bounding box (2d more LPs) pays for itself in the certificate only in low dimension
+    want_bbox = bool(want_hint and nwalls == 2 * d and d <= _KERNEL_BBOX_MAX_DIM)
+    ok, st, fp, bas, lam, bb, bl, bv = facet_scan(A, slack, nwalls, dirs, want_bbox)
+    if not want_bbox:
+        bv = None
+    if not ok:
+        return None
+    rows = np.flatnonzero(st == 1)
+    return list(zip(rows.tolist(), x + fp[rows])), (bas, lam, bb, bl, bv)
+
+
+_DIRS: dict = {}
+_KERNEL_BBOX_MAX_DIM = 5
+
+
+def _describe(cn: CompiledNet, s, x, margin, G, A, c, idx, zero_idx, amap, facets: str, r_max: float,
+              want_hint: bool = False):
+    """Facets of the region of pattern s around interior point x, and the crossings to its neighbours.
+
+    ``facets``: "kernel" (compiled facet kernel, the polar hull when it fails), "qhull" or "lp"."""
     d = cn.input_dim
     lp_solves = 0
     slack = c - A @ x
     facet_list: list[tuple[int, np.ndarray]] = []
     hull = None
-    if facets == "lp":
+    if facets == "kernel" and d > 1:
+        got = _kernel_facets(A, slack, x, len(idx), want_hint)
+        if got is not None:
+            facet_list, hull = got
+        else:
+            facets = "qhull"
+    if facets == "kernel" and d > 1:
+        pass
+    elif facets == "lp":
         facet_list, lp_solves = _facets_lp(A, c, x, r_max)
     elif d == 1:
         a = A[:, 0]
@@ -484,21 +524,33 @@ def _certify_described(cert, s, x, A, idx, aux):
     to_exact = np.concatenate([idx, N + np.arange(A.shape[0] - nrows)]).astype(np.int64)
     facet_rows = [int(to_exact[i]) for i, _ in facet_list]
     facet_points = [p for _, p in facet_list]
-    hint = HullHint(A, slack, to_exact, None if hull is None else hull.equations,
-                    None if hull is None else hull.simplices, x)
+    if isinstance(hull, tuple):  # the compiled kernel's LP bases
+        from .completeness import LPHint
+
+        hint = LPHint(A, slack, to_exact, None, None, x, *hull)
+    else:
+        hint = HullHint(A, slack, to_exact, None if hull is None else hull.equations,
+                        None if hull is None else hull.simplices, x)
     return cert.certify(s, x, facet_rows, facet_points, hint)
 
 
 def _describe_for_certificate(cn: CompiledNet, cert, s, x, margin, lo, hi):
     """Describe the region of pattern s around x again and certify it exactly (used after a traversal)."""
-    from .completeness import _Fail
+    from .completeness import _FacetFail, _Fail
 
     hrep = _hrep(cn, s, lo, hi)
     if hrep is None:
         raise _Fail("the pattern is not realisable in floating point")
     G, A, c, idx, zero_idx, amap = hrep
     _, _, _, aux = _describe(cn, s, x, margin, G, A, c, idx, zero_idx, amap, "qhull", _r_max(lo, hi))
-    return _certify_described(cert, s, x, A, idx, aux)
+    try:
+        return _certify_described(cert, s, x, A, idx, aux)
+    except _FacetFail as exc:  # refuted float facets: re-derive them with one LP per row
+        _, _, _, aux = _describe(cn, s, x, margin, G, A, c, idx, zero_idx, amap, "lp", _r_max(lo, hi))
+        try:
+            return _certify_described(cert, s, x, A, idx, aux)
+        except _Fail as exc2:
+            raise _Fail(f"{exc}; re-derived with one LP per row: {exc2}") from None
 
 
 def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray, eps: float,
@@ -520,19 +572,65 @@ def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray
     # (warm caches), and the float hints of at most _CERT_BATCH regions are held at a time
     batch: list = []
 
+    repairs: list = []  # regions whose float facets failed the exact check and were re-derived
+
     def flush() -> None:
+        from .completeness import _FacetFail
+
         tc = time.perf_counter()
         for item in batch:
-            proofs.append(_certify_described(cert, *item))
+            s_, x_, A_, idx_, aux_, rec = item
+            try:
+                proofs.append(_certify_described(cert, s_, x_, A_, idx_, aux_))
+            except _FacetFail as exc:  # a refuted facet list (never a refuted interior point) is re-derived
+                proofs.append(_repair(rec, exc))
         batch.clear()
         cert.seconds += time.perf_counter() - tc
 
+    def _repair(rec: int, exc: Exception):
+        """The float facets of region ``rec`` failed the exact check: re-derive them with one LP per row
+        (the reference method), certify again, and traverse from any neighbour that was missed."""
+        from .completeness import _Fail
+
+        reg = records[rec]
+        hrep = _hrep(cn, reg.pattern, lo, hi)
+        G, A, c, idx, zero_idx, amap = hrep
+        region, crossings, _, aux = _describe(cn, reg.pattern, reg.point, reg.margin, G, A, c, idx, zero_idx, amap,
+                                              "lp", r_max, True)
+        try:
+            proof = _certify_described(cert, reg.pattern, reg.point, A, idx, aux)
+        except _Fail as exc2:
+            raise _Fail(f"{exc}; re-derived with one LP per row: {exc2}") from None
+        records[rec] = region
+        new = 0
+        for nb, pf, nrm, neurons in crossings:
+            k2 = key_of(nb)
+            edges.append((key_of(reg.pattern), k2, neurons))
+            if k2 not in seen:
+                seen[k2] = 1
+                queue.append((nb, pf, nrm))
+                new += 1
+        repairs.append((rec, new))
+        return proof
+
+    d = len(lo)
+    how = _resolve_facets(facets, d=d)
+    # "auto" starts with the polar hull and loads the compiled kernel once the traversal has run a while
+    # (importing numba costs ~0.3 s per process: a small count never pays it)
+    import os
+
+    auto = facets == "auto" and os.environ.get("EXPRESSIVITY_FACETS", "auto").strip().lower() == "auto"
+    switch_at = (time.process_time() + _KERNEL_SWITCH_SECONDS
+                 if auto and how == "qhull" and d >= _KERNEL_MIN_DIM and _kernel_available() else None)
     s0 = cn.pattern(start)
     queue.append((s0, start, None))
     seen[key_of(s0)] = 1
     # a traversal has no known total (max_regions is a limit, not a total): report counts and rates
     with Progress(None, label, enabled=progress) as prog:
-        while queue:
+        while queue or (cert is not None and batch):
+            if not queue:
+                flush()  # the last certificates; a repair may queue regions that were missed
+                continue
             s, p, n = queue.popleft()
             hrep = _hrep(cn, s, lo, hi)
             if hrep is None:
@@ -555,10 +653,14 @@ def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray
                 if xc is None or r <= eps:
                     continue  # lower-dimensional pattern: not a region
                 x, margin = xc, r
-            region, crossings, k, aux = _describe(cn, s, x, margin, G, A, c, idx, zero_idx, amap, facets, r_max)
+            if switch_at is not None and time.process_time() > switch_at:
+                switch_at = None
+                how = _resolve_facets("auto", force_kernel=True, d=d)
+            region, crossings, k, aux = _describe(cn, s, x, margin, G, A, c, idx, zero_idx, amap, how, r_max,
+                                                  cert is not None)
             lp_solves += k
             if cert is not None:
-                batch.append((s, x, A, idx, aux))
+                batch.append((s, x, A, idx, aux, len(records)))
                 if len(batch) >= _CERT_BATCH:
                     flush()
             for nb, pf, nrm, neurons in crossings:
@@ -574,8 +676,51 @@ def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray
                     f"more than max_regions = {max_regions} regions (found {len(records)} so far, {len(queue)} queued); "
                     f"raise max_regions (--max-regions) or restrict the domain with a smaller box", found=len(records))
     if cert is not None:
-        flush()
+        cert.repairs = repairs
     return records, edges, lp_solves, proofs
+
+
+#: "auto" switches from the polar hull to the compiled kernel after this many CPU seconds of traversal
+_KERNEL_SWITCH_SECONDS = 0.3
+#: "auto" uses the kernel from this input dimension on (measured: in d <= 4 a polar hull of a region costs
+#: about as much as the kernel, and the exact certificate is cheaper with the hull's hints)
+_KERNEL_MIN_DIM = 5
+_FACET_METHODS = ("auto", "kernel", "qhull", "lp")
+
+
+def _kernel_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("numba") is not None
+
+
+def _resolve_facets(facets: str, force_kernel: bool = False, d: int | None = None) -> str:
+    """The facet method to use now: "kernel", "qhull" or "lp".  "auto" means qhull in dimension
+    d < ``_KERNEL_MIN_DIM`` (a small polar hull is cheap there) and the kernel above, once loaded;
+    ``EXPRESSIVITY_FACETS`` (one of auto, kernel, qhull) overrides "auto"; "kernel" needs numba and
+    falls back to qhull without it."""
+    import os
+    import sys
+
+    if facets == "auto":
+        env = os.environ.get("EXPRESSIVITY_FACETS", "auto").strip().lower()
+        if env not in ("auto", "kernel", "qhull"):
+            raise InvalidInputError(f"EXPRESSIVITY_FACETS must be auto, kernel or qhull, got {env!r}")
+        facets = env
+        if facets == "auto":
+            if d is not None and d < _KERNEL_MIN_DIM:
+                return "qhull"
+            loaded = __package__ + "._facet_kernel" in sys.modules
+            if not (force_kernel or loaded):
+                return "qhull"
+            facets = "kernel"
+    if facets == "kernel":
+        if not _kernel_available():
+            return "qhull"
+        from ._facet_kernel import COMPILED
+
+        return "kernel" if COMPILED else "qhull"
+    return facets
 
 
 def _r_max(lo: np.ndarray, hi: np.ndarray) -> float:
@@ -707,7 +852,7 @@ def enumerate_regions(
     box: Any = None,
     *,
     eps: float = 1e-9,
-    facets: str = "qhull",
+    facets: str = "auto",
     max_regions: int | None = None,
     certify: bool | str = False,
     executor: Executor | None = None,
@@ -724,8 +869,13 @@ def enumerate_regions(
         Half-width R of [-R, R]^d, explicit bounds, or None for the whole space.
     eps : float
         A pattern counts as a region only if it contains a ball of radius > eps.
-    facets : {"qhull", "lp"}
-        Facet detection by the polar convex hull (fast) or by one HiGHS LP per row.
+    facets : {"auto", "kernel", "qhull", "lp"}
+        Facet detection: ``"kernel"`` by the compiled facet kernel (ray shooting and small dense
+        LPs, :mod:`expressivity.regions._facet_kernel`; needs numba, the ``[fast]`` extra; the polar
+        hull without it), ``"qhull"`` by the polar convex hull, ``"lp"`` by one HiGHS LP per row
+        (the slow reference).  ``"auto"`` (default) starts with qhull and switches to the kernel after
+        0.3 s of traversal when numba is installed; the environment variable ``EXPRESSIVITY_FACETS``
+        (``auto``, ``kernel`` or ``qhull``) overrides it.  All give the same regions.
     max_regions : int, optional
         Stop with :class:`~expressivity.regions.limits.LimitReachedError` (a
         ComputationTooLargeError) beyond this many regions.
@@ -770,8 +920,8 @@ def enumerate_regions(
     cn = compile_network(net)
     d = cn.input_dim
     mode = _certify_mode(certify)
-    if facets not in ("qhull", "lp"):
-        raise InvalidInputError(f"facets must be 'qhull' or 'lp', got {facets!r}")
+    if facets not in _FACET_METHODS:
+        raise InvalidInputError(f"facets must be one of {', '.join(map(repr, _FACET_METHODS))}, got {facets!r}")
     if not (eps > 0 and math.isfinite(eps)):
         raise InvalidInputError(f"eps must be a positive finite number, got {eps!r}")
     if max_regions is not None and (not isinstance(max_regions, int) or isinstance(max_regions, bool) or max_regions < 1):
@@ -838,7 +988,8 @@ def enumerate_regions(
         for j, r in enumerate(regions):
             if any(not nb and not _is_box_wall(row, b, lo, hi) for row, b, nb in zip(r.A, r.b, r.facet_neurons)):
                 G, A, c, idx, zero_idx, amap = _hrep(cn, r.pattern, lo, hi)
-                regions[j] = _describe(cn, r.pattern, r.point, r.margin, G, A, c, idx, zero_idx, amap, facets, r_max)[0]
+                regions[j] = _describe(cn, r.pattern, r.point, r.margin, G, A, c, idx, zero_idx, amap,
+                                       _resolve_facets(facets, d=len(lo)), r_max)[0]
     graph = nx.Graph()
     graph.add_nodes_from(range(len(regions)))
     for _, edges, _, _ in chunk_results:
@@ -858,6 +1009,12 @@ def enumerate_regions(
             except _Fail as exc:
                 raise CertificateError(f"completeness not proved: {exc}") from None
         completeness = assemble(proofs, t1)
+        reps = getattr(cert, "repairs", [])
+        if reps:
+            from dataclasses import replace as _replace
+
+            completeness = _replace(completeness, repaired_regions=len(reps),
+                                    regions_added_by_repair=sum(n for _, n in reps))
         if not completeness.proved:
             raise CertificateError(f"completeness not proved: {completeness.reason}")
     elif mode == "regions":

@@ -126,27 +126,73 @@ def test_executor_path_is_certified():
 
 
 # ------------------------------------------------------------------ sabotage: the proof must fail
-def test_dropped_facet_fails(monkeypatch):
-    """A facet routine that loses one facet of the third region described."""
+def _lossy_describe(monkeypatch, persistent: bool):
+    """A facet routine that loses one neuron facet of the third region described; ``persistent``: every
+    later description of that region (the LP re-derivation too) loses the same facet."""
     orig = enum_mod._describe
-    calls = {"n": 0}
+    state = {"n": 0, "pattern": None, "row": None}
 
     def lossy(*args, **kw):
         region, crossings, lp, (facet_list, hull, slack) = orig(*args, **kw)
-        calls["n"] += 1
+        state["n"] += 1
         nrows = len(args[7])  # idx: the neuron rows come first
-        if calls["n"] == 3:
-            k = next(i for i, (row, _) in enumerate(facet_list) if row < nrows)
-            facet_list = facet_list[:k] + facet_list[k + 1:]
+        if state["n"] == 3:
+            state["pattern"] = args[1].tobytes()
+            state["row"] = next(row for row, _ in facet_list if row < nrows)
+        if state["row"] is not None and args[1].tobytes() == state["pattern"] and (persistent or state["n"] == 3):
+            facet_list = [(row, p) for row, p in facet_list if row != state["row"]]
         return region, crossings, lp, (facet_list, hull, slack)
 
     monkeypatch.setattr(enum_mod, "_describe", lossy)
+
+
+def test_dropped_facet_fails(monkeypatch):
+    """A facet routine that always loses one facet of a region: the proof must fail."""
+    _lossy_describe(monkeypatch, persistent=True)
     with pytest.raises(CertificateError, match="not certified redundant"):
         enumerate_regions(_random_net(3, [6, 6], 2), 1.0, certify="complete")
 
 
-def test_dropped_facet_in_the_hull_fails(monkeypatch):
-    """qhull itself loses a polar point (its facet is then neither claimed nor crossed)."""
+def test_dropped_facet_once_is_detected_and_repaired(monkeypatch):
+    """A facet lost once is refuted by the exact check; the region is re-derived with one LP per row and
+    the repair is reported (the count is the true one)."""
+    net = _random_net(3, [6, 6], 2)
+    truth = enumerate_regions(net, 1.0).count
+    _lossy_describe(monkeypatch, persistent=False)
+    res = enumerate_regions(net, 1.0, certify="complete")
+    c = res.completeness
+    assert _proved(res) and res.count == truth
+    assert c.repaired_regions == 1 and c.regions_added_by_repair == 0
+    assert res.to_json()["completeness_certificate"]["repaired_regions"] == 1 and "re-derived" in c.repair_note
+
+
+def test_missed_region_is_found_by_the_repair(monkeypatch):
+    """Facets lost in *every* float description of some regions hide a region from the traversal; the
+    exact check refutes them, the re-derived facets lead to it, and the corrected count is proved."""
+    net = _random_net(2, [4], 1)  # one layer: Zaslavsky's count is the truth (whole plane)
+    truth = general_position_count(4, 2)
+    orig = enum_mod._describe
+
+    def blind(*args, **kw):
+        region, crossings, lp, aux = orig(*args, **kw)
+        if args[10] != "lp":  # the float methods never cross neuron 0's hyperplane
+            keep = [k for k, (_, _, _, neurons) in enumerate(crossings) if 0 not in neurons]
+            crossings = [crossings[k] for k in keep]
+            facet_list = [(i, p) for i, p in aux[0] if i >= len(args[7]) or int(args[7][i]) != 0]
+            aux = (facet_list, None, aux[2])
+        return region, crossings, lp, aux
+
+    monkeypatch.setattr(enum_mod, "_describe", blind)
+    assert enumerate_regions(net).count < truth  # the float traversal alone misses regions
+    res = enumerate_regions(net, certify="complete")
+    c = res.completeness
+    assert _proved(res) and res.count == truth
+    assert c.repaired_regions >= 1 and c.regions_added_by_repair >= 1
+
+
+def test_dropped_facet_in_the_hull_is_detected(monkeypatch):
+    """qhull itself loses a polar point (its facet is then neither claimed nor crossed): the exact check
+    refutes the region's facets; the LP re-derivation repairs it (reported), or the proof fails."""
     orig = enum_mod._facets_qhull
     calls = {"n": 0}
 
@@ -160,19 +206,25 @@ def test_dropped_facet_in_the_hull_fails(monkeypatch):
         return orig(Y)
 
     monkeypatch.setattr(enum_mod, "_facets_qhull", lossy)
-    with pytest.raises(CertificateError):
-        enumerate_regions(_random_net(2, [6, 6], 4), 1.0, certify="complete")
+    net = _random_net(2, [6, 6], 4)
+    try:
+        res = enumerate_regions(net, 1.0, certify="complete", facets="qhull")
+    except CertificateError:
+        return
+    assert res.completeness.repaired_regions >= 1
 
 
 def test_wrong_facet_claim_fails(monkeypatch):
     """A redundant row claimed as a facet (with a point that is not on a facet) must be refused."""
     orig = enum_mod._describe
-    calls = {"n": 0}
+    state = {"n": 0, "pattern": None}
 
     def liar(*args, **kw):
         region, crossings, lp, (facet_list, hull, slack) = orig(*args, **kw)
-        calls["n"] += 1
-        if calls["n"] == 2:
+        state["n"] += 1
+        if state["n"] == 2:
+            state["pattern"] = args[1].tobytes()
+        if args[1].tobytes() == state["pattern"]:  # every description of that region lies
             claimed = {i for i, _ in facet_list}
             extra = next(i for i in range(len(slack)) if i not in claimed)
             facet_list = facet_list + [(extra, args[2])]
@@ -302,3 +354,14 @@ def test_general_farkas_plan_still_proves(monkeypatch):
     net = _random_net(3, [6, 6], 2)
     res = enumerate_regions(net, 1.0, certify="complete")
     assert _proved(res) and res.count == enumerate_regions(net, 1.0).count
+
+
+def test_homogeneous_points_in_one_pass_are_exact():
+    """The numpy version (small and large exponent spreads) equals the floats' exact binary values."""
+    from expressivity.regions.completeness import _homogeneous_many
+
+    rng = np.random.default_rng(0)
+    for P in (rng.uniform(-1, 1, (20, 8)), np.array([[0.1, -3e-5, 0.0], [1e300, -2.5e-300, 7.0], [0.0, 0.0, 0.0],
+                                                     [-0.75, 2.0 ** -1074, 1.0]])):
+        for row, (X, D) in zip(P, _homogeneous_many(P)):
+            assert [Fraction(int(x), int(D)) for x in X] == [Fraction(v) for v in row]
