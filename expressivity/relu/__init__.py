@@ -15,8 +15,8 @@ from .reparametrize import function_preserving_copy
 from .certificate_canonical import canonical_template
 from .certificate_expansion import fast_sorted_cone_expansion
 from .certificate_search import RunResult, run_certificate_search
-from .symmetric_check import (canonical_expression, is_permutation_invariant, is_symmetric, orbit_orderings,
-                              symmetry_blocks)
+from .symmetric_check import (canonical_expression, group_orbit_orderings, invariant_involutions,
+                              is_permutation_invariant, is_symmetric, orbit_orderings, symmetry_blocks)
 
 __all__ = [
     "function_preserving_copy",
@@ -31,6 +31,8 @@ __all__ = [
     "is_symmetric",
     "orbit_orderings",
     "symmetry_blocks",
+    "group_orbit_orderings",
+    "invariant_involutions",
     "Activation",
     "Layer",
     "ReLUNetwork",

@@ -8,7 +8,7 @@ from expressivity.relu.certificates import check_certificate, ruess_max6_certifi
 from expressivity.relu.conformity import braid_coefficients, h_conformity, in_V, restrict_input
 from expressivity.relu.depth_bounds import depth_bounds
 from expressivity.relu.lattice import in_Qk, minkowski_sum, normalized_volume, simplex_points
-from expressivity.relu.max_networks import max_log3_network, max_ruess_network, max_tree_network
+from expressivity.relu.max_networks import max_log3_network, max_ruess_network, max_tree_network, ruess_depth
 from expressivity.relu.newton import evaluate_pair, newton_pair, random_integer_network
 from expressivity.relu.verify_max import verify_computes_max
 
@@ -50,10 +50,11 @@ def _bakaev_nonconf(full: bool) -> Outcome:
     statement="The Bakaev recursion computes max{x1..xn} with ceil(log3(n-2))+1 hidden layers (n >= 4)",
     source="BBHSY25 Thm 1, Claims 5-7",
     method="exact",
+    has_full=True,
 )
 def _log3(full: bool) -> Outcome:
     data = {}
-    for n in range(4, 7):  # n = 7, 8 need more than 3e5 cones with the current verifier
+    for n in range(4, 9 if full else 8):  # n = 7: ~10 s; n = 8: 1.9e6 cones, 10-15 min on 2 shared cores
         net = max_log3_network(n)
         chk = verify_computes_max(net, max_cones=3_000_000)
         data[n] = {"hidden_layers": net.hidden_layers, "neurons": net.num_neurons, "cones": chk.cones}
@@ -76,6 +77,25 @@ def _ruess6(full: bool) -> Outcome:
     ok = chk.valid and net.hidden_layers == 2 and v.computes_max
     return Outcome(ok, f"certificate residual zero: {chk.valid}; network {net.widths} verified on {v.cones} cones",
                    {"widths": net.widths, "cones": v.cones})
+
+
+@claim(
+    "relu.max_ruess.recursive_substitution",
+    statement="Recursive substitution of the MAX6 certificate computes max{x1..xn} with 2 + ceil(log3(n/6)) hidden layers (n = 7, 8: 3)",
+    source="R+26 Thm 5.1",
+    method="exact",
+    has_full=True,
+)
+def _ruess_recursive(full: bool) -> Outcome:
+    data = {}
+    for n in ((7, 8) if full else (7,)):  # n = 7: 5 040 cones, ~5-12 s; n = 8: 40 320 cones, ~80 s
+        net = max_ruess_network(n)
+        chk = verify_computes_max(net)
+        data[n] = {"hidden_layers": net.hidden_layers, "widths": net.widths, "cones": chk.cones}
+        if net.hidden_layers != ruess_depth(n) or not chk.computes_max:
+            return Outcome(False, f"n={n}: {net.hidden_layers} layers, computes max: {chk.computes_max}", data)
+    return Outcome(True, "exactly verified for n = " + ", ".join(map(str, data)), data,
+                   scope=f"checked for {min(data)} ≤ n ≤ {max(data)}")
 
 
 @claim(

@@ -99,6 +99,7 @@ JSON_CASES: dict[str, list[str]] = {
 # the HiGHS paths, whose C library printed a banner on stdout
 EXTRA_JSON_CASES = {
     "convert format": ["convert", "{net}", "{out}.bin", "--format", "npz"],
+    "depth check workers": ["depth", "check", "{net}", "--max", "3", "--workers", "2"],
     "depth hbdss highs": ["depth", "hbdss", "--n", "2", "--solver", "highs"],
     "invariants check-point head": ["invariants", "check-point", "{head}"],
     "invariants weights": ["invariants", "--weights", "{head}", "--max-degree", "1", "--no-verify"],

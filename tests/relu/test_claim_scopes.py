@@ -5,7 +5,8 @@ import pytest
 from expressivity.proofs.registry import get_claim
 
 EVERY_N = {
-    "relu.max_log3.depth_formula": "checked for 4 ≤ n ≤ 6",
+    "relu.max_log3.depth_formula": "partial: checked for 4 ≤ n ≤ 7",
+    "relu.max_ruess.recursive_substitution": "partial: checked for 7 ≤ n ≤ 7",
     "relu.max_tree.log2_hidden_layers": "partial: checked for n ≤ 8",
     "relu.braid.dimension_and_phi_general_n": "partial: checked for n ≤ 5",
 }
@@ -17,8 +18,3 @@ def test_every_n_claims_report_the_checked_range(cid):
     assert v.verdict == "verified", v.details
     assert v.scope == EVERY_N[cid]
     assert v.to_json()["scope"] == EVERY_N[cid]
-
-
-def test_claim_without_full_mode_keeps_its_range_in_full_mode():
-    v = get_claim("relu.max_log3.depth_formula").run(full=True)
-    assert v.verdict == "verified" and v.scope == "checked for 4 ≤ n ≤ 6"
