@@ -31,7 +31,8 @@ Check 3 runs first.  In a box it proves a bounding box ``L <= x <= U`` implied b
 rows and the walls, and every row with max over ``[L, U]`` of ``a x + c`` strictly below 0 is then
 strictly negative at every point that satisfies the claimed facet rows and the walls; checks 1-2
 evaluate all the *other* rows exactly at the points (which makes those points satisfy the claimed
-rows and walls), so these rows need no evaluation there.  Loops over a few integers run on python
+rows and walls), so these rows need no evaluation there.  A box wall ``x_k <= v`` at a float point
+is decided by comparing two floats (exact: no rounding is involved).  Loops over a few integers run on python
 ints (faster than fmpz for numbers of 60-250 bits); the exact maps of a layer are cached under the
 bits of the earlier layers (neighbouring regions share them).
 
@@ -71,6 +72,7 @@ from collections import defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from operator import mul
 
 import numpy as np
 
@@ -178,6 +180,8 @@ def _key(s: np.ndarray) -> bytes:
 
 
 _EYES: dict = {}
+#: claimed facets are proved by push-out points from this dimension on (numpy overhead pays off there)
+_PUSHOUT_MIN_DIM = 5
 
 
 def _signed_eye(d: int) -> np.ndarray:
@@ -418,7 +422,6 @@ class ExactRegionCertifier:
         self.num_neurons = sum(self.widths)
         self._first_entries = self.layers[0][0].entries()
         self._maps_cache: dict = {}  # (layer, bits of the earlier layers) -> the layer's exact map
-        self._rows_z = None  # the region's fmpz rows while :meth:`certify` runs
         # box walls in the traversal's order: upper walls of finite coordinates, then lower walls
         box = []
         for k in range(d):
@@ -434,6 +437,13 @@ class ExactRegionCertifier:
                 row[k], row[d] = -p.denominator, p.numerator
                 box.append(row)
         self.box_rows = box
+        # the walls as x_k <= v (sign +1) or -x_k <= -v (sign -1): at a float point the sign of a wall's
+        # exact value is the sign of sgn * (x_k - v) computed in floating point (a difference of two floats
+        # is rounded monotonically, so its sign is exact)
+        self._wall_k = np.array([k for k in range(d) if np.isfinite(hi[k])] + [k for k in range(d) if np.isfinite(lo[k])],
+                                dtype=np.int64)
+        self._wall_sgn = np.array([1.0] * int(np.isfinite(hi).sum()) + [-1.0] * int(np.isfinite(lo).sum()))
+        self._wall_val = np.array([float(v) for v in hi if np.isfinite(v)] + [float(v) for v in lo if np.isfinite(v)])
         self.num_box_rows = len(box)
         self._box_mat = fmpz_mat(box) if box else None
         self.bounded = len(box) == 2 * d
@@ -562,9 +572,7 @@ class ExactRegionCertifier:
         # once those pass: they are not evaluated there.
         kept = set(facet_rows) | set(range(N, m))
         omitted = [i for i in range(N) if i not in kept and i not in zero_set]
-        self._rows_z = rows  # the fmpz rows, for integer matrices built by the Farkas step
         strict = self._farkas(rows_i, sorted(kept), omitted, hint, proof)
-        self._rows_z = None
         ev = [i for i in range(m) if i not in strict]
         pos = {i: p for p, i in enumerate(ev)}
         # 2 (fast path, with a float hint): a point y just beyond each claimed facet f, strictly inside every other
@@ -572,15 +580,15 @@ class ExactRegionCertifier:
         # hyperplane of f at a point z strictly inside every row not on that hyperplane (strict rows are < 0
         # on the proved bounding box, which z is in): z is in the relative interior of a facet on f
         done: dict[int, list[int]] = {}
-        R = fmpz_mat(len(ev), w, [v for i in ev for v in rows[i]])
-        if hint is not None and facet_rows and hint.x is not None and d >= 5:  # numpy overhead pays off from d = 5
-            done = self._facets_by_pushout(rows, ev, zero_set, on, facet_rows, facet_points, hint, x, R)
+        if hint is not None and facet_rows and hint.x is not None and d >= _PUSHOUT_MIN_DIM:
+            done = self._facets_by_pushout(rows, ev, zero_set, on, facet_rows, facet_points, hint, x)
         rest = [k for k in range(len(facet_rows)) if k not in done] if done else range(len(facet_rows))
-        V, F, cols, touch = [], 1, [], [[]]
+        V, F, cols = [], 1, []
         if rest or not done:  # (the push-out pass already checked the interior point)
+            R = fmpz_mat(len(ev), w, [v for i in ev for v in rows[i]])
             # points: the interior point, then one exact point on each remaining claimed facet's hyperplane
             pts = [x] + [facet_points[k] for k in rest]
-            if len(pts) * d > 48:  # one numpy pass pays off for many coordinates
+            if len(pts) * d > 12:  # one numpy pass pays off for many coordinates
                 homs = _homogeneous_many(np.vstack([np.asarray(p_, dtype=float)[None, :] for p_ in pts]))
             else:
                 homs = [_homogeneous_z(p_) for p_ in pts]
@@ -596,15 +604,12 @@ class ExactRegionCertifier:
             F = len(cols)
             Q = fmpz_mat(w, F, [cols[k][i] for i in range(w) for k in range(F)])
             V = (R * Q).entries()  # V[p F + k]: signed row ev[p] at point k (< 0: strictly inside)
-            # entries >= 0 (one pass): rows not strictly negative at a point, grouped by point
-            touch: list[list[int]] = [[] for _ in range(F)]
-            for j, v in enumerate(V):
-                if v >= 0:
-                    touch[j % F].append(ev[j // F])
-            # 1. interior point: every row strictly negative (identically-zero neurons must be off)
-            for i in touch[0]:
-                if not (i in zero_set and not on[i]):
-                    raise _Fail(f"the interior point is not strictly inside row {i}")
+            # 1. interior point: every row strictly negative (identically-zero neurons must be off); the
+            # builtin max decides the common all-negative case in one C loop
+            if max(V[0::F]) >= 0:
+                for i in _touched(V, 0, F, ev):
+                    if not (i in zero_set and not on[i]):
+                        raise _Fail(f"the interior point is not strictly inside row {i}")
         # 2. facets, 4. neighbours
         col_of = {k: c for c, k in enumerate(rest, start=1)} if done else None
         for k, f in enumerate(facet_rows):
@@ -615,7 +620,12 @@ class ExactRegionCertifier:
                 c = col_of[k] if done else k + 1
                 col = V[c::F]
                 colq = cols[c]
-                vanish = [i for i in touch[c] if i not in zero_set]
+                pf = pos.get(f, -1)
+                if (pf >= 0 and f not in zero_set and col[pf] == 0 and max(col[:pf], default=-1) < 0
+                        and max(col[pf + 1:], default=-1) < 0):
+                    vanish = [f]  # the common case: row f vanishes at the point, every other row is < 0
+                else:
+                    vanish = [i for i in _touched(V, c, F, ev) if i not in zero_set]
                 if hint is not None and any((col[pos[i]] != 0) or (i != f and not _parallel(rows[i], af, d))
                                             for i in vanish):
                     # the float facet point was poor (e.g. pushed along a ray of an unbounded facet): a deepest
@@ -663,14 +673,16 @@ class ExactRegionCertifier:
         t = sum(ai * pi for ai, pi in zip(a, P)) + c * Dp
         return [pi * n2 - t * ai for pi, ai in zip(P, a)] + [Dp * n2]
 
-    def _facets_by_pushout(self, rows, ev, zero_set, on, facet_rows, facet_points, hint: HullHint, x, R) -> dict:
+    def _facets_by_pushout(self, rows, ev, zero_set, on, facet_rows, facet_points, hint: HullHint, x) -> dict:
         """Claimed facets proved by push-out points (see :meth:`certify`): {index in facet_rows: rows vanishing
         on the facet}.  The interior point is checked here too (all its evaluated rows < 0).  Facets whose
-        float push-out point fails any check are left to the general path."""
+        float push-out point fails any check are left to the general path.
+
+        Neuron rows are evaluated exactly at the points (one fmpz_mat product); a box wall ``x_k <= v`` is
+        decided by the float comparison of the point's coordinate with ``v`` (both floats: exact)."""
         from flint import fmpz_mat
 
-        d = self.d
-        w = d + 1
+        d, N = self.d, self.num_neurons
         inv = hint.inverse
         jf = [inv.get(f, -1) for f in facet_rows]
         A = hint.A
@@ -693,29 +705,54 @@ class ExactRegionCertifier:
         ks = np.flatnonzero(ok).tolist()
         if not ks:
             return {}
-        homs = _homogeneous_many(np.vstack([np.asarray(x, dtype=float)[None, :], Y[ks]]))
-        cols = [X + [D] for X, D in homs]
-        F = len(cols)
-        V = (R * fmpz_mat(w, F, [cols[k][i] for i in range(w) for k in range(F)])).entries()
-        n_ev = len(ev)
-        posf = {i: p for p, i in enumerate(ev)}
+        pts = np.vstack([np.asarray(x, dtype=float)[None, :], Y[ks]])
+        # neuron rows: V[c ne + p] = signed row evn[p] at point c, exactly
+        evn = [i for i in ev if i < N]
+        evw = [i for i in ev if i >= N]
+        ne = len(evn)
+        flat: list = []
+        for X, D in _homogeneous_many(pts):
+            flat.extend(X)
+            flat.append(D)
+        F = len(pts)
+        if ne:
+            Rt = fmpz_mat(ne, d + 1, [v for i in evn for v in rows[i]]).transpose()
+            V = (fmpz_mat(F, d + 1, flat) * Rt).entries()
+        else:
+            V = []
+        # box walls: the sign of each wall's exact value at each point (float comparisons, exact)
+        wi = np.array(evw, dtype=np.int64) - N
+        Wv = self._wall_sgn[wi] * (pts[:, self._wall_k[wi]] - self._wall_val[wi]) if len(wi) else np.zeros((F, 0))
+        w_all_neg = (Wv < 0).all(axis=1)
+        posn = {i: p for p, i in enumerate(evn)}
+        posw = {i: p for p, i in enumerate(evw)}
+        # per point, how many neuron rows are not strictly negative there (exact comparisons)
+        nonneg = np.array([v >= 0 for v in V], dtype=bool).reshape(F, ne).sum(axis=1)
 
-        def touched(c):  # (row, value) of the rows not strictly negative at point c
-            col = V[c::F]
-            return [(ev[p], v) for p, v in enumerate(col) if v >= 0]
+        def touched(c):  # (row, value or its sign) of the rows not strictly negative at point c
+            col = V[c * ne:(c + 1) * ne]
+            got = [(evn[p], v) for p, v in enumerate(col) if v >= 0]
+            return got + [(evw[p], v) for p, v in enumerate(Wv[c].tolist()) if v >= 0]
 
-        if max(V[0::F], default=-1) >= 0:  # builtin max: the common all-negative case in one C loop
+        if nonneg[0] or not w_all_neg[0]:
             for i, _ in touched(0):
                 if not (i in zero_set and not on[i]):
                     raise _Fail(f"the interior point is not strictly inside row {i}")
         out = {}
+        # the common case, all points at once: row f > 0 at y and every other row < 0
+        fs = [facet_rows[k] for k in ks]
+        pf = [posn.get(f, -1) for f in fs]
+        own = np.array([p >= 0 and V[c * ne + p] > 0 for c, p in enumerate(pf, start=1)], dtype=bool)
+        common = (own & (nonneg[1:] == 1) & w_all_neg[1:]).tolist() if not zero_set else [False] * len(ks)
         for c, k in enumerate(ks, start=1):
             f = facet_rows[k]
-            pf = posf.get(f)
-            if pf is not None and not zero_set:
-                col = V[c::F]
-                # the common case: row f > 0 at y and every other row < 0
-                if col[pf] > 0 and max(col[:pf], default=-1) < 0 and max(col[pf + 1:n_ev], default=-1) < 0:
+            if common[c - 1]:
+                out[k] = [f]
+                continue
+            if not zero_set and f in posw and not nonneg[c]:
+                wr = Wv[c]
+                pw = posw[f]
+                if wr[pw] > 0 and (np.delete(wr, pw) < 0).all():
                     out[k] = [f]
                     continue
             tc = touched(c)
@@ -954,7 +991,20 @@ class ExactRegionCertifier:
             pad = fb < 0
             lam = np.where(pad, 0.0, lam)
             fb = np.where(pad, np.maximum(fb[:, :1], 0), fb)
-            ok = self._rounded_rows(rows, Kset, need, pairs, DU, direct, units, hint.to_exact[fb], lam, hint)
+            # scales of the exact targets against their unit float rows, then the lean exact check
+            ud = units[len(need):]
+            tp = np.abs(ud).argmax(axis=1)
+            nuts = [float(DU)] * len(need)  # a bound target is DU times its unit row
+            for r, t, u in zip(direct, tp.tolist(), ud[np.arange(len(direct)), tp].tolist()):
+                try:
+                    nuts.append(float(rows[r][t]) / u)
+                except OverflowError:
+                    nuts.append(math.nan)
+            Ab = A[fb]
+            tb = np.abs(Ab).argmax(axis=2)
+            ab = np.take_along_axis(Ab, tb[:, :, None], axis=2)[:, :, 0]
+            ok = self._rounded_lean(rows, Kset, targets, nuts, hint.to_exact[fb].tolist(), lam.tolist(),
+                                    tb.tolist(), ab.tolist())
         fin = list(walls)
         for t, v in zip(need, ok):
             if v:
@@ -962,83 +1012,6 @@ class ExactRegionCertifier:
         left = [r for r, v in zip(direct, ok[len(need):]) if not v]
         out_box, inside = self._outside_box(rows, by_box, fin)
         return left + out_box, inside
-
-    def _rounded_rows(self, rows, Kset, need, pairs, DU, direct, units, bases, lam, hint) -> list[bool]:
-        """:meth:`_rounded_batch` for bound targets (``x_t <= U_t`` / ``-x_t <= -L_t`` for t in ``need``,
-        scaled by ``DU``) and region rows ``direct``, with the region's rows as one integer matrix
-        (fmpz rows of the region, ``self._rows_z``): C = Mu R, Mu integer (rounded multipliers, and -2^E at a direct target's own row).
-        The floats only choose the multipliers: any non-negative integers give a valid test."""
-        from flint import fmpz_mat
-
-        d = self.d
-        w = d + 1
-        nbd = len(need)
-        k = nbd + len(direct)
-        out = [False] * k
-        A = hint.A
-        inv = hint.inverse
-        blist = bases.tolist()
-        valid = np.array([all(b in Kset for b in br) for br in blist])
-        if not valid.any():
-            return out
-        tp = np.abs(units).argmax(axis=1)
-        ut = units[np.arange(k), tp]
-        try:  # scales: exact target ~ nut * unit row, exact basis row b ~ nu_b * (float row of b)
-            nut = np.array([float(DU if t < d else -DU) for t in need]
-                           + [float(rows[r][t]) for r, t in zip(direct, tp[nbd:].tolist())])
-            nut = nut / ut
-            ub = sorted({b for br in blist for b in br})
-            jb = [inv[b] for b in ub]
-            tb = np.abs(A[jb]).argmax(axis=1).tolist()
-            nu_of = dict(zip(ub, (np.array([float(rows[b][t]) for b, t in zip(ub, tb)]) / A[jb, tb]).tolist()))
-        except (OverflowError, KeyError):
-            return out
-        nu_b = np.array([[nu_of[b] for b in br] for br in blist])
-        with np.errstate(all="ignore"):
-            lg = np.clip(lam, 0.0, None)
-            lg[lg < 1e-14 * np.nanmax(lg, axis=1, keepdims=True)] = 0.0
-            ratio = lg * (nut[:, None] / nu_b)
-            _, ex = np.frexp(ratio)
-            ex = np.where(ratio > 0, ex, 10**6)
-            E = np.maximum(0, 55 - ex.min(axis=1))
-            mult = np.floor(np.ldexp(ratio, E[:, None]))
-            fine = valid & np.all(np.isfinite(mult), axis=1) & (ratio.max(axis=1) > 0) & (E < 900) & (nut > 0)
-        idx = np.flatnonzero(fine).tolist()
-        if not idx:
-            return out
-        g = len(idx)
-        used: dict[int, int] = {}  # region rows in the sums -> column of Mu
-        for i in idx:
-            for b in blist[i]:
-                used.setdefault(b, len(used))
-            if i >= nbd:
-                used.setdefault(direct[i - nbd], len(used))
-        nu_ = len(used)
-        Mu = [0] * (g * nu_)
-        ml, El = mult.tolist(), E.tolist()
-        for gi, i in enumerate(idx):
-            base = gi * nu_
-            for mv, b in zip(ml[i], blist[i]):
-                if mv > 0:
-                    Mu[base + used[b]] += int(mv)
-            if i >= nbd:
-                Mu[base + used[direct[i - nbd]]] -= 1 << El[i]
-        rz = self._rows_z if self._rows_z is not None else rows
-        C = (fmpz_mat(g, nu_, Mu) * fmpz_mat(nu_, w, [v for b in used for v in rz[b]])).entries()
-        Db, loN, hiN = self._Db, self._loN, self._hiN  # fmpz: the products below stay in flint
-        for gi, i in enumerate(idx):
-            c = C[gi * w:(gi + 1) * w]
-            if i < nbd:  # minus 2^E times the bound row (one unit entry and a constant)
-                t = need[i]
-                n, q = pairs[i]
-                sh = El[i]
-                c[t % d] -= (DU if t < d else -DU) << sh
-                c[d] -= (-n * (DU // q)) << sh
-            acc = Db * c[d]
-            for ct, hv, lv_ in zip(c, hiN, loN):
-                acc += ct * (hv if ct < 0 else lv_)
-            out[i] = acc >= 0
-        return out
 
     def _outside_box(self, rows, cand, fin) -> tuple[list, list]:
         """Rows of ``cand`` not proved by max over [L, U] of a x + c <= 0, where ``fin`` = U then -L
@@ -1082,42 +1055,44 @@ class ExactRegionCertifier:
         point (floats >= 2^53 are integers: the conversion is exact), then, exactly,
         C = sum_b mu_b (a_b, c_b) - 2^E (a, c) and the test min over the box of C_a . x + C_c >= 0.
         The floats only choose the multipliers: any non-negative integers give a valid test."""
-        d = self.d
         k = len(targets)
         out = [False] * k
         nu: dict[int, float] = {}
         Db, loN, hiN = self._Db_i, self._loN_i, self._hiN_i
         frexp, ldexp, inf = math.frexp, math.ldexp, math.inf
+        in_kept = Kset.issuperset
         for i in range(k):
-            br = bases[i]
             nut = nuts[i]
-            if not (0 < nut < inf) or not all(b in Kset for b in br):
+            br = bases[i]
+            if not (0 < nut < inf) or not in_kept(br):
                 continue
             lam = lams[i]
+            thr = 1e-14 * max(lam)  # multipliers of unit rows: tiny ones are rounding noise
+            bs, fs, es = [], [], []
             try:
-                thr = 1e-14 * max(lam)  # multipliers of unit rows: tiny ones are rounding noise
-                ratios = []
                 for b, lv, tb, ab in zip(br, lam, tbs[i], abs_[i]):
-                    v = nu.get(b)
-                    if v is None:  # exact row b ~ v * (unit float row), compared at its largest entry tb
-                        v = nu[b] = float(rows[b][tb]) / ab
-                    ratios.append(lv * nut / v if lv > thr else 0.0)
-                fr = [frexp(r) for r in ratios]
-                E = max(0, 55 - min(e for r, (_, e) in zip(ratios, fr) if r > 0))
-                if not all(0 <= r < inf for r in ratios):
-                    continue
-                # r 2^E = mant 2^(e + E - 53) exactly (mant < 2^53; the shift is >= 2)
-                sc = -(1 << E)
-                c = [sc * v for v in targets[i]]  # C = sum_b mu_b (a_b, c_b) - 2^E (a, c), exactly
-                for b, r, (f, e) in zip(br, ratios, fr):
-                    if r > 0:
-                        mv = int(ldexp(f, 53)) << (e + E - 53)
-                        c = [cv + mv * rv for cv, rv in zip(c, rows[b])]
+                    if lv > thr:
+                        v = nu.get(b)
+                        if v is None:  # exact row b ~ v * (unit float row), compared at its largest entry tb
+                            v = nu[b] = float(rows[b][tb]) / ab
+                        r = lv * nut / v
+                        if r == 0.0:
+                            continue
+                        if not 0.0 < r < inf:
+                            raise ValueError
+                        f, e = frexp(r)
+                        bs.append(b)
+                        fs.append(f)
+                        es.append(e)
+                E = max(0, 55 - min(es))
             except (OverflowError, ValueError, ZeroDivisionError):
-                continue  # no positive multiplier (min of an empty sequence), or overflow
-            acc = Db * c[d]
-            for ct, hv, lv_ in zip(c, hiN, loN):
-                acc += ct * (hv if ct < 0 else lv_)
+                continue  # no positive multiplier (min of an empty sequence), a negative one, or overflow
+            # r 2^E = mant 2^(e + E - 53) exactly (mant < 2^53; the shift is >= 2)
+            mus = [int(ldexp(f, 53)) << (e + E - 53) for f, e in zip(fs, es)]
+            # C = sum_b mu_b (a_b, c_b) - 2^E (a, c), exactly, one coordinate at a time
+            cols = zip(*[rows[b] for b in bs])
+            c = [sum(map(mul, mus, col)) - (tv << E) for col, tv in zip(cols, targets[i])]
+            acc = Db * c[-1] + sum([ct * hv if ct < 0 else ct * lv_ for ct, hv, lv_ in zip(c, hiN, loN)])
             out[i] = acc >= 0
         return out
 
@@ -1338,6 +1313,11 @@ class ExactRegionCertifier:
         if len(sup) == 0 or len(sup) > d:
             return None
         return [K[i] for i in sup]
+
+
+def _touched(V, c, F, ev) -> list:
+    """Rows ``ev[p]`` not strictly negative at point ``c`` (entries ``V[p F + c]`` >= 0)."""
+    return [ev[p] for p, v in enumerate(V[c::F]) if v >= 0]
 
 
 def _least_solution(Bt, rhs):

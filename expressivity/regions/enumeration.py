@@ -42,6 +42,7 @@ pattern.
 
 from __future__ import annotations
 
+import gc
 import math
 import time
 import warnings
@@ -578,12 +579,20 @@ def _traverse(cn: CompiledNet, lo: np.ndarray, hi: np.ndarray, start: np.ndarray
         from .completeness import _FacetFail
 
         tc = time.perf_counter()
-        for item in batch:
-            s_, x_, A_, idx_, aux_, rec = item
-            try:
-                proofs.append(_certify_described(cert, s_, x_, A_, idx_, aux_))
-            except _FacetFail as exc:  # a refuted facet list (never a refuted interior point) is re-derived
-                proofs.append(_repair(rec, exc))
+        # the checks allocate many short-lived lists and integers but no reference cycles: the cyclic
+        # garbage collector (whose full passes walk every region found so far) is paused meanwhile
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            for item in batch:
+                s_, x_, A_, idx_, aux_, rec = item
+                try:
+                    proofs.append(_certify_described(cert, s_, x_, A_, idx_, aux_))
+                except _FacetFail as exc:  # a refuted facet list (never a refuted interior point) is re-derived
+                    proofs.append(_repair(rec, exc))
+        finally:
+            if gc_was_on:
+                gc.enable()
         batch.clear()
         cert.seconds += time.perf_counter() - tc
 

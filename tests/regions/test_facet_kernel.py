@@ -250,3 +250,68 @@ def test_pushout_facet_check_refuses_a_redundant_row_claimed_as_facet(monkeypatc
     monkeypatch.setattr(enum_mod, "_describe", liar)
     with pytest.raises(Exception, match="facet point|not certified"):
         enumerate_regions(_random_net(5, [5, 5], 12), 1.0, facets="kernel", certify="complete")
+
+
+def test_pushout_wall_signs_equal_exact_rational_values():
+    """The push-out check decides box walls by float comparisons; oracle: the walls' exact rows in Fractions
+    at the points' exact binary values (points on, just inside and just outside each wall, and far away)."""
+    from fractions import Fraction
+
+    from expressivity.regions.completeness import ExactRegionCertifier
+
+    d = 5
+    lo, hi = np.array([-1.0, -0.3, -2.5, -1e-300, -7.0]), np.array([1.0, 0.7, 0.1, 3e-300, 1e300])
+    cert = ExactRegionCertifier(_random_net(d, [3], 0), lo, hi)
+    rng = np.random.default_rng(1)
+    pts = [rng.uniform(-3, 3, d) for _ in range(20)]
+    for k in range(d):
+        for v in (lo[k], hi[k]):
+            for q in (v, np.nextafter(v, np.inf), np.nextafter(v, -np.inf)):
+                p = rng.uniform(-0.1, 0.1, d)
+                p[k] = q
+                pts.append(p)
+    P = np.array(pts)
+    got = np.sign(cert._wall_sgn * (P[:, cert._wall_k] - cert._wall_val))
+    for p, g in zip(P, got):
+        for row, gs in zip(cert.box_rows, g):
+            val = sum(Fraction(a) * Fraction(float(x)) for a, x in zip(row[:d], p)) + row[d]
+            assert gs == (val > 0) - (val < 0)
+
+
+def test_pushout_refuses_an_interior_point_outside_the_box(monkeypatch):
+    """An interior point moved just outside a box wall (every neuron row may still hold) must fail."""
+    orig = enum_mod._certify_described
+    calls = {"n": 0}
+
+    def outside(cert, s, x, A, idx, aux):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            k = int(np.argmax(x))
+            x = x.copy()
+            x[k] = np.nextafter(1.0, 2.0)  # the box is [-1, 1]^5
+        return orig(cert, s, x, A, idx, aux)
+
+    monkeypatch.setattr(enum_mod, "_certify_described", outside)
+    with pytest.raises(Exception, match="interior point"):
+        enumerate_regions(_random_net(5, [5, 5], 12), 1.0, facets="kernel", certify="complete")
+
+
+def test_kernel_hints_with_sabotaged_multipliers_do_not_prove_rows(monkeypatch):
+    """The kernel's LP multipliers, halved, must not certify the omitted rows: those rows then need the exact
+    fallback (HiGHS basis, exact solve), and the count is still proved only through genuine certificates."""
+    import expressivity.regions.completeness as comp
+
+    orig = comp.ExactRegionCertifier._rounded_lean
+    seen = {"false": 0, "targets": 0}
+
+    def halved(self, rows, Kset, targets, nuts, bases, lams, tbs, abs_):
+        out = orig(self, rows, Kset, targets, nuts, bases, [[0.5 * v for v in lam] for lam in lams], tbs, abs_)
+        seen["false"] += out.count(False)
+        seen["targets"] += len(out)
+        return out
+
+    monkeypatch.setattr(comp.ExactRegionCertifier, "_rounded_lean", halved)
+    net = _random_net(5, [5, 5], 12)
+    res = enumerate_regions(net, 1.0, facets="kernel", certify="complete")
+    assert seen["targets"] > 0 and seen["false"] > 0
+    assert res.completeness_certified and res.count == enumerate_regions(net, 1.0, facets="qhull").count
