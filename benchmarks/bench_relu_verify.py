@@ -27,6 +27,11 @@ Measured 2026-11-27 on the shared 2-core machine (load average 2-4 from other jo
     log3  n=8: new 898 s (True, 1910988 cones, one process; 791 s with --workers 2), old not run
                (capped runs of the old method at n = 7 already decide nothing)
 
+After the per-cone rewrite of the hinge method (same day, same cones; CPU seconds, interleaved with
+the previous version of the module in one process, load average 3-5): log3 n = 8 on every 100th
+start cone 3.64 -> 2.81 s (1.3-1.46x over three runs), log3 n = 7 7.1 -> 6.2 s, ruess n = 8 56.6 ->
+22.5 s; the full log3 n = 8 CLI check 377 s CPU (836 s wall) in one process.
+
 Both methods are fast where the old one needed no splitting in the first L - 1 layers (tree,
 ruess n <= 6, the S_n-invariant certificate networks); the new one decides the depth-3 log3 and
 ruess networks at n = 7, 8, which the old one cannot within 3·10^5 cones.  The timings of the

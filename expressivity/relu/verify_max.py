@@ -1,7 +1,9 @@
 """Exact verification that a ReLU network computes ``max{x_1..x_n}`` -- for any network.
 
 Method: *polyhedral cone splitting with hinge propagation* in integer arithmetic (no sampling,
-no floats).
+no rounding): products of integer matrices run in int64 below a proved bound of 2^62 and in Python
+integers above it; below a proved bound of 2^53 on every term and partial sum they run in float64
+(BLAS), which represents all those integers exactly, and are converted back to int64.
 
 0. Affine normal form (:func:`compose_affine_layers`): consecutive affine maps with no ReLU
    between them are composed exactly (Fractions), so the network becomes
@@ -77,6 +79,9 @@ __all__ = ["MAX_VERIFY_CONES", "SYMMETRY_MODES", "MaxCheck", "compose_affine_lay
 #: Default cap on the number of cones examined before giving up.
 MAX_VERIFY_CONES = 3_000_000
 _SAFE = 2 ** 62
+#: Integer matrix products whose terms and partial sums are provably below this bound in absolute
+#: value are done in float64 (BLAS), which represents every such integer exactly.
+_FLOAT_EXACT = 2 ** 53
 #: Up to this n the search starts from the 2 n! simplicial halves of the sorted cones (on
 #: which max is linear); beyond it from the n cones {x_i minimal}, splitting for max as well.
 SORTED_START_MAX_N = 9
@@ -240,7 +245,11 @@ class _IntegerNetwork:
     dead: list[np.ndarray] = field(default_factory=list)   # per ReLU layer: input <= 0 structurally
     used: list[np.ndarray] = field(default_factory=list)   # per ReLU layer: reaches the output
     mats64: list = field(default_factory=list)             # int64 copies (None if an entry >= 2^31)
+    matsf: list = field(default_factory=list)              # float64 copies of mats64 (exact entries)
     rowsum: list = field(default_factory=list)             # max_i sum_j |W_ij| per matrix
+    undecided: list = field(default_factory=list)          # per ReLU layer: used, not linear, no structural sign
+    bendable: list = field(default_factory=list)           # per ReLU layer: used, not linear, not dead structurally
+    offsets: list = field(default_factory=list)            # ReLU layer li's pre-activations: [offsets[li], offsets[li+1])
 
     @property
     def relu_layers(self) -> int:
@@ -264,6 +273,12 @@ def _integer_network(net: ReLUNetwork) -> _IntegerNetwork:
     inet.rowsum = [max(sum(abs(int(v)) for v in row) for row in W.tolist()) for W in mats]
     inet.mats64 = [np.array(W.tolist(), dtype=np.int64) if max(abs(int(v)) for v in W.ravel()) < 2 ** 31 else None
                    for W in mats]
+    inet.matsf = [None if W is None else W.astype(np.float64) for W in inet.mats64]
+    inet.undecided = [u & ~(lin | c | d) for u, lin, c, d in zip(inet.used, inet.linear, inet.carry, inet.dead)]
+    inet.bendable = [u & ~(lin | d) for u, lin, d in zip(inet.used, inet.linear, inet.dead)]
+    inet.offsets = [0]
+    for W in mats[:-1]:
+        inet.offsets.append(inet.offsets[-1] + W.shape[0])
     return inet
 
 
@@ -296,7 +311,9 @@ def _neurons_reaching_output(inet: _IntegerNetwork) -> list[np.ndarray]:
 class _RayPropagator:
     """Pre-activations of every ReLU layer and the output at integer rays (memoised).
 
-    Uses int64 when every propagated value provably stays below 2^62, Python ints otherwise.
+    ``max|r| * prod_i max_row sum_j |W_ij|`` bounds every value and partial sum: float64 (exact)
+    below 2^53, int64 below 2^62, Python ints otherwise.  Returns ``(per-layer views, output,
+    all pre-activations concatenated)``.
     """
 
     def __init__(self, inet: _IntegerNetwork):
@@ -313,6 +330,18 @@ class _RayPropagator:
         for rs in self.rowsum:
             bound *= rs
         use64 = bound < _SAFE and all(m is not None for m in self.mats64)
+        if use64 and bound < _FLOAT_EXACT:   # every value and partial sum below 2^53: float64 is exact
+            h = np.array(r, dtype=np.float64)
+            pres = []
+            for li in range(self.inet.relu_layers):
+                z = self.inet.matsf[li] @ h
+                pres.append(z.astype(np.int64))
+                h = np.where(self.inet.linear[li] | (z > 0), z, 0.0)
+            allz = np.concatenate(pres) if pres else np.zeros(0, dtype=np.int64)
+            pres = [allz[a:b] for a, b in zip(self.inet.offsets, self.inet.offsets[1:])]
+            out = (pres, round(float((self.inet.matsf[-1] @ h)[0])), allz)
+            self.memo[r] = out
+            return out
         mats = self.mats64 if use64 else self.inet.mats
         h = np.array(r, dtype=np.int64 if use64 else object)
         pres = []
@@ -322,7 +351,9 @@ class _RayPropagator:
             h = np.where(self.inet.linear[li] | (z > 0), z, 0)
             if not use64:
                 h = h.astype(object)
-        out = (pres, int((mats[-1] @ h)[0]))
+        allz = np.concatenate(pres) if pres else np.zeros(0, dtype=np.int64 if use64 else object)
+        pres = [allz[a:b] for a, b in zip(self.inet.offsets, self.inet.offsets[1:])]
+        out = (pres, int((mats[-1] @ h)[0]), allz)
         self.memo[r] = out
         return out
 
@@ -477,92 +508,138 @@ def _rays_verdict(cone: Cone, evs: list, inet: _IntegerNetwork, n: int):
 # --------------------------------------------------------------------------- hinge propagation
 class _HingeKeys:
     """The distinct hinge hyperplanes met on one cone: primitive, sign-normalised vectors of a
-    linear function's values at the generators (:func:`primitive_hinge`), numbered in order of discovery."""
+    linear function's values at the generators (:func:`primitive_hinge`), numbered in order of
+    discovery; ``index`` maps each (as a tuple) to its number, :meth:`matrix` has them as columns."""
 
     def __init__(self) -> None:
         self.index: dict[tuple, int] = {}
-        self.vectors: list[tuple] = []
+        self.blocks: list[np.ndarray] = []   # generators x (keys new at that step), in order
+        self._matrix: np.ndarray | None = None
 
-    def add(self, key: tuple) -> int:
-        col = self.index.get(key)
-        if col is None:
-            col = self.index[key] = len(self.vectors)
-            self.vectors.append(key)
-        return col
+    def add_columns(self, P: np.ndarray) -> list[int]:
+        """Numbers of the keys ``P[:, j]`` (primitive, sign-normalised columns), new ones added."""
+        where, fresh, index = [], [], self.index
+        for j, key in enumerate(map(tuple, P.T.tolist())):
+            col = index.get(key)
+            if col is None:
+                col = index[key] = len(index)
+                fresh.append(j)
+            where.append(col)
+        if fresh:
+            self.blocks.append(P[:, fresh])
+            self._matrix = None
+        return where
+
+    def matrix(self) -> np.ndarray:
+        """All keys as columns (generators x hinges; int64, or object if any key needs it)."""
+        if self._matrix is None:
+            self._matrix = self.blocks[0] if len(self.blocks) == 1 else np.concatenate(self.blocks, axis=1)
+        return self._matrix
 
 
-def _primitive_columns(Z: np.ndarray) -> tuple[list[tuple], list[int]]:
-    """:func:`primitive_hinge` of every column of ``Z`` (values at the rays), vectorised in int64."""
+def _primitive_columns(Z: np.ndarray) -> tuple[np.ndarray, Any]:
+    """:func:`primitive_hinge` of every column of ``Z`` (values at the rays, each column non-zero):
+    the keys as the columns of ``P`` and the factors ``g`` (``Z[:, j] = ±g[j] P[:, j]``)."""
     if Z.dtype != object:
         g = np.gcd.reduce(Z, axis=0)
         P = Z // g
         lead = P[np.argmax(P != 0, axis=0), np.arange(P.shape[1])]
-        P = P * np.where(lead < 0, -1, 1)
-        return [tuple(col) for col in P.T.tolist()], g.tolist()
+        P[:, lead < 0] *= -1
+        return P, g
     pairs = [primitive_hinge([int(v) for v in col]) for col in Z.T]
-    return [k for k, _ in pairs], [g for _, g in pairs]
+    P = np.empty((Z.shape[0], len(pairs)), dtype=object)
+    for j, (key, _) in enumerate(pairs):
+        P[:, j] = key
+    return P, np.array([gj for _, gj in pairs], dtype=object)
 
 
-def _input_hinges(inet: _IntegerNetwork, li: int, H: np.ndarray | None) -> np.ndarray | None:
+def _input_hinges(inet: _IntegerNetwork, li: int, H) -> np.ndarray | None:
     """Hinge coefficients ``W_li @ H`` of the inputs of layer ``li`` (``li = L``: the output), given
-    those of the previous layer's outputs; None when every input is linear on the cone.  In int64
-    when ``max_i sum_j |W_ij| * max|H| < 2^62``, else in Python integers."""
+    those of the previous layer's outputs as ``(rows, H_rows)`` (the other rows are 0); None when every
+    input is linear on the cone.  In int64 when ``max_i sum_j |W_ij| * max|H| < 2^62``, else in
+    Python integers."""
     if H is None:
         return None
-    rows = np.flatnonzero(H.any(axis=1))
-    if rows.size == 0:
-        return None
+    rows, Hr = H
     W64 = inet.mats64[li]
-    Hr = H[rows]
-    if W64 is not None and H.dtype != object and inet.rowsum[li] * int(np.abs(Hr).max()) < _SAFE:
+    bound = inet.rowsum[li] * int(np.abs(Hr).max()) if W64 is not None and Hr.dtype != object else _SAFE
+    if bound < _FLOAT_EXACT:   # exact in float64
+        C = (inet.matsf[li][:, rows] @ Hr.astype(np.float64)).astype(np.int64)
+    elif bound < _SAFE:
         C = W64[:, rows] @ Hr
     else:
         C = inet.mats[li][:, rows].dot(Hr.astype(object))
     return C if C.any() else None
 
 
-def _output_hinges(Z: np.ndarray, C: np.ndarray | None, inet: _IntegerNetwork, li: int,
-                   keys: _HingeKeys, carry: np.ndarray, dead: np.ndarray) -> np.ndarray:
+def _output_hinges(Z: np.ndarray, cross: np.ndarray, C: np.ndarray | None, hinged: np.ndarray | None,
+                   inet: _IntegerNetwork, li: int, keys: _HingeKeys, carry: np.ndarray, dead: np.ndarray):
     """Hinge coefficients of layer ``li``'s outputs, every (used) input being linear on the cone or
-    of one sign on it (``carry``: ``z >= 0``, ``dead``: ``z <= 0``).
+    of one sign on it (``carry``: ``z >= 0``, ``dead``: ``z <= 0``); ``hinged``: the inputs with a
+    non-zero row of ``C``; ``cross``: the inputs > 0 at one generator and < 0 at another.  Returned as ``(rows, H_rows)`` (the other rows are 0), None if all are 0.
 
     A linear input ``z`` (no hinge) that changes sign at the generators gives ``relu(z) = g relu(key)``
     + linear (``z = +-g key``, ``relu(-u) = relu(u) - u``); one of one weak sign gives a linear output;
-    carried and merged linear neurons pass their input's hinges on; dead ones give 0."""
-    m = Z.shape[1]
-    linear_input = np.ones(m, dtype=bool) if C is None else ~C.any(axis=1)
-    bends = ((Z > 0).any(axis=0) & (Z < 0).any(axis=0) & linear_input & inet.used[li]
-             & ~inet.linear[li] & ~dead)
-    cols = np.flatnonzero(bends)
-    new_keys, gs = _primitive_columns(Z[:, cols]) if cols.size else ([], [])
-    where = [keys.add(k) for k in new_keys]
-    dtype = object if (Z.dtype == object or (C is not None and C.dtype == object)) else np.int64
-    H = np.zeros((m, len(keys.vectors)), dtype=dtype)
+    carried and merged linear neurons pass their input's hinges on; dead ones give 0.  (For an input
+    without hinges ``dead`` is the structural sign: the convexity test only runs on hinged inputs.)"""
+    bends = cross & inet.bendable[li]
     if C is not None:
-        passes = ((carry & ~dead) | inet.linear[li]) & inet.used[li] & ~linear_input
-        H[passes, :C.shape[1]] = C[passes]
-    H[cols, where] = gs
-    return H
+        bends &= ~hinged
+        passes = np.flatnonzero(((carry & ~dead) | inet.linear[li]) & inet.used[li] & hinged)
+    else:
+        passes = np.zeros(0, dtype=np.intp)
+    cols = np.flatnonzero(bends)
+    if cols.size == 0 and passes.size == 0:
+        return None
+    if cols.size:
+        P, gs = _primitive_columns(Z[:, cols])
+        where = keys.add_columns(P)
+    dtype = object if (Z.dtype == object or (C is not None and C.dtype == object)) else np.int64
+    Hr = np.zeros((passes.size + cols.size, len(keys.index)), dtype=dtype)
+    if passes.size:
+        Hr[:passes.size, :C.shape[1]] = C[passes]
+    if cols.size:
+        Hr[np.arange(passes.size, passes.size + cols.size), where] = gs
+    return np.concatenate([passes, cols]), Hr
 
 
-def _signed_on_cone(Z: np.ndarray, C: np.ndarray, keys: _HingeKeys, carry: np.ndarray, dead: np.ndarray):
-    """Add the inputs that are ``>= 0`` (carry) or ``<= 0`` (dead) on the whole cone, by convexity.
+def _signed_on_cone(Z: np.ndarray, C: np.ndarray, keys: _HingeKeys, carry: np.ndarray, dead: np.ndarray,
+                    open_rows: np.ndarray, zmax: int):
+    """Add the inputs ``open_rows`` that are ``>= 0`` (carry) or ``<= 0`` (dead) on the whole cone, by
+    convexity; also return those of ``open_rows`` that are neither (``bent``).
 
     Write the input as ``z = l + P - Q`` with ``l`` linear, ``P = sum_{c_h > 0} c_h relu(h)`` and
     ``Q = sum_{c_h < 0} |c_h| relu(h)`` (both convex, positively homogeneous).  ``P >= 0`` and
     ``P >= sum c_h h`` give concave minorants of ``z``; a positively homogeneous concave function
     is superadditive, so it is ``>= 0`` on the cone if it is at the generators.  Symmetrically for
-    ``Q`` and convex majorants (subadditive)."""
-    big = Z.dtype == object or C.dtype == object or (
-        int(np.abs(Z).max()) + max(max(map(abs, k)) for k in keys.vectors) * int(np.abs(C).sum(axis=1).max()) >= _SAFE)
-    K = np.array(keys.vectors[:C.shape[1]], dtype=object if big else np.int64).T   # generators x hinges
-    if big:
-        Z, C = Z.astype(object), C.astype(object)
-    up, down = np.maximum(K, 0), np.maximum(-K, 0)               # relu(h), relu(-h) = relu(h) - h
-    Cp, Cn = np.maximum(C, 0), np.maximum(-C, 0)
-    ge = ((Z - up.dot(Cp.T)) >= 0).all(axis=0) | ((Z - down.dot(Cp.T)) >= 0).all(axis=0)
-    le = ((Z + up.dot(Cn.T)) <= 0).all(axis=0) | ((Z + down.dot(Cn.T)) <= 0).all(axis=0)
-    return carry | ge, dead | le
+    ``Q`` and convex majorants (subadditive).
+
+    All four tests in one product: rows ``relu(h)`` then ``relu(-h)`` (at the generators) times
+    columns ``(C^+)^T`` then ``(C^-)^T``, against ``[Z, -Z]``.  ``zmax`` bounds ``|Z|`` and the keys
+    (primitive parts of pre-activation columns of this cone): int64 when ``zmax (1 + max_i sum_h |C_ih|)``
+    stays below 2^62, Python integers otherwise."""
+    if open_rows.size == 0:
+        return carry, dead, open_rows
+    Z, C = Z[:, open_rows], C[open_rows]
+    K = keys.matrix()[:, :C.shape[1]]                              # generators x hinges
+    big = Z.dtype == object or C.dtype == object or K.dtype == object
+    bound = _SAFE if big else zmax * (1 + int(np.abs(C).sum(axis=1).max()))
+    if bound >= _SAFE:
+        Z, C, K = Z.astype(object), C.astype(object), K.astype(object)
+    R, r = Z.shape
+    updown = np.maximum(np.concatenate([K, -K]), 0)              # relu(h); relu(-h) = relu(h) - h
+    CpCn = np.maximum(np.concatenate([C, -C]), 0)                # C^+ ; C^-
+    if bound < _FLOAT_EXACT:   # every term and partial sum below 2^53: exact in float64
+        prod = (updown.astype(np.float64) @ CpCn.T.astype(np.float64)).astype(np.int64)
+    else:
+        prod = updown.dot(CpCn.T)
+    X = np.tile(np.concatenate([Z, -Z], axis=1), (2, 1)) - prod
+    ok = (X >= 0).reshape(2, R, 2 * r).all(axis=1).any(axis=0)
+    ge, le = ok[:r], ok[r:]
+    carry, dead = carry.copy(), dead.copy()
+    carry[open_rows] = ge
+    dead[open_rows] = le
+    return carry, dead, open_rows[~(ge | le)]
 
 
 def _split_for(C: np.ndarray, keys: _HingeKeys) -> Split:
@@ -570,7 +647,7 @@ def _split_for(C: np.ndarray, keys: _HingeKeys) -> Split:
     coefficients) bend on; it is the zero set of a function linear on the cone, given by its
     values at the generators (returned as ``(i, k, values)`` with ``values[i] > 0 > values[k]``)."""
     best = int(np.argmax((C != 0).sum(axis=0)))
-    vec = np.array(keys.vectors[best], dtype=object)
+    vec = keys.matrix()[:, best].astype(object)
     return int(np.argmax(vec > 0)), int(np.argmax(vec < 0)), vec
 
 
@@ -586,61 +663,90 @@ def _propagate_hinges(evs: list, inet: _IntegerNetwork) -> Split | None:
     is not linear on the cone; the split then leads to a cone that shows ``N != max``."""
     keys = _HingeKeys()
     H = None
+    Zall = np.array([e[2] for e in evs])
+    zhi, zlo = Zall.max(axis=0), Zall.min(axis=0)
+    zmax = max(int(zhi.max()), -int(zlo.min())) if Zall.size else 0
+    cross_all = (zhi > 0) & (zlo < 0)
+    off = inet.offsets
     for li in range(inet.relu_layers):
         C = _input_hinges(inet, li, H)
-        Z = np.stack([e[0][li] for e in evs])
+        Z = Zall[:, off[li]:off[li + 1]]
         carry, dead = inet.carry[li], inet.dead[li]
         if C is not None:
-            carry, dead = _signed_on_cone(Z, C, keys, carry, dead)
-            bent = inet.used[li] & ~(carry | dead | inet.linear[li]) & C.any(axis=1)
-            if bent.any():
+            hinged = C.any(axis=1)
+            carry, dead, bent = _signed_on_cone(Z, C, keys, carry, dead, np.flatnonzero(hinged & inet.undecided[li]),
+                                                zmax)
+            if bent.size:
                 return _split_for(C[bent], keys)
-        H = _output_hinges(Z, C, inet, li, keys, carry, dead)
+            H = _output_hinges(Z, cross_all[off[li]:off[li + 1]], C, hinged, inet, li, keys, carry, dead)
+        else:
+            H = _output_hinges(Z, cross_all[off[li]:off[li + 1]], None, None, inet, li, keys, carry, dead)
     C = _input_hinges(inet, inet.relu_layers, H)
     return None if C is None else _split_for(C, keys)
 
 
-def _facet_masks(cone: Cone, state) -> tuple[tuple[int, ...], int]:
-    """Incidences of the generators with the constraints cutting out the cone (bit c of ``masks[i]``:
-    constraint c vanishes at generator i) and the number of constraints.  A start cone is
-    simplicial: its facet i is the one opposite generator i."""
+def _facet_masks(cone: Cone, state) -> np.ndarray:
+    """Incidences of the generators with the constraints cutting out the cone (``M[i, c]``:
+    constraint c vanishes at generator i).  A start cone is simplicial: its facet i is the one
+    opposite generator i."""
     if state is not None:
         return state
-    d = len(cone)
-    full = (1 << d) - 1
-    return tuple(full & ~(1 << i) for i in range(d)), d
+    return ~np.eye(len(cone), dtype=bool)
 
 
-def _cut(cone: Cone, state, h) -> list[tuple[Cone, tuple]]:
+def _pair_zeros(cone: Cone, h: np.ndarray, I: np.ndarray, K: np.ndarray) -> list[Ray]:
+    """The primitive rays ``w = h_i v_k - h_k v_i`` (zeros of ``h`` on the segments ``v_i v_k``), in
+    int64 when ``2 max|h| max|v| < 2^62``, else in Python integers."""
+    if I.size == 0:
+        return []
+    hm = max(abs(int(h.max())), abs(int(h.min())))
+    V = np.array(cone, dtype=object)
+    vm = max(abs(int(V.max())), abs(int(V.min())))
+    if 2 * hm * vm < _SAFE:
+        V, hh = V.astype(np.int64), h.astype(np.int64)
+        W = hh[I][:, None] * V[K] - hh[K][:, None] * V[I]
+        W //= np.gcd.reduce(W, axis=1)[:, None]
+        return list(map(tuple, W.tolist()))
+    out = []
+    for i, k in zip(I.tolist(), K.tolist()):
+        hi, hk = int(h[i]), int(h[k])
+        w = [hi * a - hk * b for a, b in zip(cone[k], cone[i])]
+        g = math.gcd(*w)
+        out.append(tuple(v // g for v in w))
+    return out
+
+
+def _cut(cone: Cone, state, h) -> list[tuple[Cone, np.ndarray]]:
     """The two polyhedral cones ``cone ∩ {h >= 0}`` and ``cone ∩ {h <= 0}`` (``h``: the values of a
     linear function at the generators, of both signs), by one step of the double description method.
 
     The generators are the extreme rays.  The new ones are ``w = h_i v_k - h_k v_i`` (``h(w) = 0``)
     for the pairs ``h_i > 0 > h_k`` of *adjacent* extreme rays: by the combinatorial test, those for
     which no third extreme ray vanishes on every constraint that vanishes on both (such a ray would
-    lie in the smallest face containing the two, so that face would not be an edge)."""
-    masks, m = _facet_masks(cone, state)
-    bit = 1 << m
-    pos = [i for i, v in enumerate(h) if v > 0]
-    neg = [i for i, v in enumerate(h) if v < 0]
-    zero = [i for i, v in enumerate(h) if v == 0]
-    new_rays, new_masks = [], []
+    lie in the smallest face containing the two, so that face would not be an edge).  The test runs
+    for all pairs at once: ``common @ M.T`` counts, per pair and generator, the pair's common
+    constraints that vanish at the generator (small integers, exact in float32)."""
+    M = _facet_masks(cone, state)
+    h = np.asarray(h)
+    pos, neg, zero = np.flatnonzero(h > 0), np.flatnonzero(h < 0), np.flatnonzero(h == 0)
+    pos_l, neg_l, zero_l = pos.tolist(), neg.tolist(), zero.tolist()
+    m = M.shape[1]
+    common = (M[pos][:, None, :] & M[neg][None, :, :]).reshape(-1, m)   # pairs, i-major
+    size = common.sum(axis=1)
+    inside = (common.astype(np.float32) @ M.T.astype(np.float32)) == size[:, None]
     edge = len(cone[0]) - 2  # an edge (2-face) lies on at least d - 2 independent facets
-    for i in pos:
-        for k in neg:
-            common = masks[i] & masks[k]
-            if common.bit_count() < edge or any(masks[j] & common == common for j in range(len(cone)) if j != i and j != k):
-                continue
-            hi, hk = int(h[i]), int(h[k])
-            w = [hi * a - hk * b for a, b in zip(cone[k], cone[i])]
-            g = math.gcd(*w)
-            new_rays.append(tuple(v // g for v in w))
-            new_masks.append(common | bit)
+    adjacent = np.flatnonzero((size >= edge) & (inside.sum(axis=1) == 2))   # only i and k themselves
+    I, K = pos[adjacent // len(neg)], neg[adjacent % len(neg)]
+    new_rays = _pair_zeros(cone, h, I, K)
+    Mx = np.zeros((len(cone), m + 1), dtype=bool)
+    Mx[:, :m] = M
+    Mx[zero, m] = True
+    Mnew = np.ones((adjacent.size, m + 1), dtype=bool)
+    Mnew[:, :m] = common[adjacent]
     children = []
-    for side in (pos, neg):
-        rays = [cone[i] for i in side] + [cone[i] for i in zero] + new_rays
-        ms = [masks[i] for i in side] + [masks[i] | bit for i in zero] + new_masks
-        children.append((tuple(rays), (tuple(ms), m + 1)))
+    for side, side_l in ((pos, pos_l), (neg, neg_l)):
+        rays = [cone[i] for i in side_l] + [cone[i] for i in zero_l] + new_rays
+        children.append((tuple(rays), np.concatenate([Mx[side], Mx[zero], Mnew])))
     return children
 
 
@@ -733,6 +839,7 @@ def _search_cones(net: ReLUNetwork, inet: _IntegerNetwork, start: list[Cone], me
     n = net.input_dim
     step, state0 = _STEPS[method]
     propagate = _RayPropagator(inet)
+    memo = propagate.memo
     cones = rays = 0
     with Progress(len(start), f"verify max n={n}", enabled=progress) as prog:
         for root in start:
@@ -742,7 +849,7 @@ def _search_cones(net: ReLUNetwork, inet: _IntegerNetwork, start: list[Cone], me
                 cones += 1
                 if cones > max_cones:
                     raise _cone_limit(max_cones)
-                what, arg = step(cone, [propagate(r) for r in cone], inet, n, state)
+                what, arg = step(cone, [memo.get(r) or propagate(r) for r in cone], inet, n, state)
                 if what == "split":
                     work.extend(arg)
                 elif what == "bad":

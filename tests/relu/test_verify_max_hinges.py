@@ -268,6 +268,42 @@ def test_ruess_7_deep_weight_changed_is_refuted():
     assert_true_counterexample(bad, chk)
 
 
+# ----------------------------------------------------------------------------- large integers
+def rescaled(net, layer, factor):
+    """The same function with layer ``layer``'s outputs scaled by ``factor`` > 0 and the next layer's
+    weights by 1 / factor (relu is positively homogeneous): an exact rewrite with large integers."""
+    layers = list(net.layers)
+    a, b = layers[layer], layers[layer + 1]
+    layers[layer] = Layer(np.array(a.weight, dtype=object) * factor, np.array(a.bias, dtype=object) * factor,
+                          a.activation, "exact")
+    layers[layer + 1] = Layer(np.array(b.weight, dtype=object) / factor, b.bias, b.activation, "exact")
+    return ReLUNetwork(net.input_dim, tuple(layers))
+
+
+def rescaled_all(net, scalings):
+    for layer, factor in scalings:
+        net = rescaled(net, layer, factor)
+    return net
+
+
+@pytest.mark.parametrize("scalings", [[(0, F(2 ** 22)), (1, F(2 ** 44))], [(0, F(3 ** 40))], [(0, F(1, 2 ** 40))]])
+def test_large_integers_take_the_exact_fallbacks(scalings):
+    # Integer weights ~2^22 in two layers push the ray values past float64's exact range (2^53) but
+    # not int64's; 3^40 (and 2^40 in layer 1) need Python integers.  The function is unchanged, so
+    # the verdicts and the cones are too.
+    net = max_network(5, "log3")
+    plain = verify_computes_max(net)
+    big = verify_computes_max(rescaled_all(net, scalings))
+    assert big.computes_max and plain.computes_max
+    assert big.cones == plain.cones
+    W = net.layers[1].weight
+    i, j = next((i, j) for i in range(W.shape[0]) for j in range(W.shape[1]) if W[i, j] != 0)
+    bad = rescaled_all(with_weight(net, 1, i, j, W[i, j] + F(1, 7)), scalings)
+    chk = verify_computes_max(bad)
+    assert not chk.computes_max
+    assert_true_counterexample(bad, chk)
+
+
 # ----------------------------------------------------------------------------- the CLI at n = 7, 8 (slow)
 def _cli_check(tmp_path, construction, n, timeout):
     path = tmp_path / f"{construction}{n}.json"
