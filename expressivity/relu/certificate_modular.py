@@ -8,13 +8,23 @@ an ``r``-row *sketch* ``S = V M`` with the integer matrix ``V[j, key] = h(key)^(
 prime ``p < 2^21`` in ``int64`` arithmetic.  A projection can only lose rank, so a column that
 is independent in the sketch mod p is independent over Q; the converse is probabilistic.
 
+Memory: a template's column is kept as a :class:`CompactColumn` -- two numpy arrays, the 61-bit
+hash of each nonzero row key and its exact integer coefficient -- about 16 bytes per nonzero
+instead of a dict of ``n``-tuples (~180 bytes per nonzero, measured at n = 9, 10).  Sketches are computed from
+the hashes.  Distinct keys with equal hashes are merged by the sketch, so a collision can only
+*lose* rank or produce a wrong candidate ``lambda``; never a wrong accepted result, because every
+result is re-checked on exact keys (below).
+
 The exact solution: when the kept columns are independent (full column rank) and ``b`` is in
 their span, ``lambda`` is the unique solution, hence also the unique solution of the square
-system formed by the sketch's pivot rows.  That integer system is solved modulo several primes
-(``flint.nmod_mat``), combined by the Chinese remainder theorem and turned into rationals by
-rational reconstruction; the candidate is accepted only after an **exact** re-check
-``sum lambda_t column_t = b`` in integers (:func:`exact_residual_zero`).  Nothing here is a proof
-by itself; the exact re-check is.
+system formed by the sketch's pivot rows.  That system is taken as the *integer* sketch
+``sum_key c_key * (h(key)^(j+1) mod p0)`` (no reduction of the sum; ``p0`` the search prime, so it
+is nonsingular modulo ``p0`` and hence over Q), solved modulo several primes (``flint.nmod_mat``),
+combined by the Chinese remainder theorem and turned into rationals by rational reconstruction.
+A candidate is accepted only after an **exact** re-check ``sum lambda_t column_t = b`` in
+integers on exact row keys (:func:`exact_residual_zero`; for compact columns the caller supplies
+the check, e.g. re-expanding the support templates from ``(A, B)`` alone).  Nothing here is a
+proof by itself; the exact re-check is.
 
 Examples
 --------
@@ -25,13 +35,15 @@ Fraction(1, 3)
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from fractions import Fraction
 
 import flint
 import numpy as np
 
 __all__ = ["sketch_primes", "key_hash", "sketch_column", "Echelon", "rational_reconstruction",
-           "exact_residual_zero", "solve_by_primes", "infeasibility_vector", "linear_key"]
+           "exact_residual_zero", "solve_by_primes", "infeasibility_vector", "linear_key", "CompactColumn",
+           "compact_column", "integer_sketch", "target_integer_sketch"]
 
 _M61 = (1 << 61) - 1
 _CHUNK = 2048  # int64 safety: 2048 * (2^21)^2 < 2^63
@@ -65,16 +77,59 @@ def linear_key(q: int) -> tuple[int]:
     return (-(q + 1),)
 
 
+_Q = (2147483647, 2147483629)  # two primes below 2^31
+_BASE = (1_234_567_891 % _Q[0], 987_654_321 % _Q[1])
+_OFFSET = 1 << 20
+_POW = tuple(np.array([pow(b, i + 1, q) for i in range(64)], dtype=np.int64) for b, q in zip(_BASE, _Q))
+
+
+def _hash_python(key: tuple[int, ...]) -> int:
+    h = []
+    for b, q in zip(_BASE, _Q):
+        acc = len(key)
+        for i, v in enumerate(key):
+            acc += (v + _OFFSET) * pow(b, i + 1, q)
+        h.append(acc % q)
+    return (h[0] * _Q[1] + h[1]) % _M61 or 1
+
+
+def _hash_keys(keys) -> np.ndarray:
+    """``key_hash`` of many keys at once (``uint64``; vectorised for entries below ``2^20``)."""
+    out = np.empty(len(keys), dtype=np.uint64)
+    groups: dict[int, list[int]] = {}
+    for i, k in enumerate(keys):
+        groups.setdefault(len(k), []).append(i)
+    for length, idx in groups.items():
+        K = None
+        if 0 < length <= 64:
+            try:
+                K = np.array([keys[i] for i in idx], dtype=np.int64).reshape(len(idx), length)
+            except OverflowError:
+                K = None
+        if K is None or np.abs(K).max() >= _OFFSET:
+            out[idx] = [_hash_python(keys[i]) for i in idx]
+            continue
+        K = K + _OFFSET  # entries < 2^21, powers < 2^31, <= 64 terms: sums < 2^58
+        h0 = (K @ _POW[0][:length] + length) % _Q[0]
+        h1 = (K @ _POW[1][:length] + length) % _Q[1]
+        h = [(int(a) * _Q[1] + int(b)) % _M61 or 1 for a, b in zip(h0, h1)]
+        out[idx] = h
+    return out
+
+
 def key_hash(key: tuple[int, ...]) -> int:
     """Deterministic hash of an integer tuple in ``[1, 2^61 - 1)`` (same in every process).
 
+    A polynomial hash of the entries modulo two primes below ``2^31`` at fixed bases (with the
+    length), so tuples differing in a few small entries collide only by accident (Python's own
+    tuple hash does not qualify: ``hash(-1) == hash(-2)``).
+
     Examples
     --------
-    >>> key_hash((1, -1)) == key_hash((1, -1))
-    True
+    >>> key_hash((1, -1)) == key_hash((1, -1)), key_hash((0, -1)) == key_hash((0, -2))
+    (True, False)
     """
-    h = hash(key) % _M61  # tuples of ints hash deterministically (no PYTHONHASHSEED salt)
-    return h or 1
+    return int(_hash_keys([key])[0])
 
 
 def _column_items(exp) -> tuple[list[tuple[int, ...]], list[int]]:
@@ -83,8 +138,128 @@ def _column_items(exp) -> tuple[list[tuple[int, ...]], list[int]]:
     return keys, vals
 
 
+@dataclass(frozen=True, eq=False)
+class CompactColumn:
+    """A template's column ``M[:, t]`` as hashed row keys and exact integer coefficients.
+
+    ``hashes[i] = key_hash(key_i)`` (``uint64``) and ``coefs[i]`` the exact coefficient of row
+    ``key_i`` (``int64``, or ``object`` holding Python ints when a value does not fit), over the
+    nonzero rows only.  The keys themselves are not kept: anything claimed exact must be re-checked
+    on exact keys (re-expand the template).
+
+    Examples
+    --------
+    >>> from expressivity.relu.certificates import Expansion
+    >>> c = compact_column(Expansion((0, 2), {(1, -1): 3}))
+    >>> c.n, [int(v) for v in c.coefs], c.nbytes
+    (2, [2, 3], 32)
+    """
+
+    n: int
+    hashes: np.ndarray
+    coefs: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the two arrays (an ``object`` array counts its pointers only)."""
+        return int(self.hashes.nbytes + self.coefs.nbytes)
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+
+def compact_column(exp) -> CompactColumn:
+    """The :class:`CompactColumn` of an :class:`~expressivity.relu.certificates.Expansion`.
+
+    Examples
+    --------
+    >>> from expressivity.relu.certificates import Expansion
+    >>> len(compact_column(Expansion((0, 0), {})))
+    0
+    """
+    keys, vals = _column_items(exp)
+    hashes = _hash_keys(keys)
+    try:
+        coefs = np.array(vals, dtype=np.int64)
+    except OverflowError:
+        coefs = np.array(vals, dtype=object)
+    return CompactColumn(len(exp.linear), hashes, coefs)
+
+
+def _hashes_coefs(col) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(col, CompactColumn):
+        return col.hashes, col.coefs
+    c = compact_column(col)
+    return c.hashes, c.coefs
+
+
+def _powmod(h: np.ndarray, e: int, p: int) -> np.ndarray:
+    """``h^e mod p`` elementwise (``h`` in ``[0, p)``, ``p < 2^21``: products fit int64)."""
+    out = np.ones_like(h)
+    base = h.copy()
+    while e:
+        if e & 1:
+            out = out * base % p
+        base = base * base % p
+        e >>= 1
+    return out
+
+
+def integer_sketch(col, p: int, r: int, start: int = 0) -> np.ndarray:
+    """Rows ``start..r-1`` of the integer sketch ``sum_key c_key * (h(key)^(j+1) mod p)``, exactly.
+
+    ``col`` is a :class:`CompactColumn` or an ``Expansion``.  The result is ``int64`` when
+    ``sum |c| * p < 2^62`` (no overflow possible), else an ``object`` array of Python ints.  Its
+    reduction modulo ``p`` is :func:`sketch_column`; enlarging a sketch only needs the new rows.
+
+    Examples
+    --------
+    >>> from expressivity.relu.certificates import Expansion
+    >>> e = Expansion((0, 5), {})
+    >>> h = key_hash((-2,)) % 97
+    >>> [int(x) for x in integer_sketch(e, 97, 3, start=1)] == [5 * (h * h % 97), 5 * (h ** 3 % 97)]
+    True
+    """
+    hashes, coefs = _hashes_coefs(col)
+    exact64 = coefs.dtype != object and float(np.abs(coefs.astype(np.float64)).sum()) * p < 2.0 ** 62
+    out = np.zeros(max(r - start, 0), dtype=np.int64 if exact64 else object)
+    if not len(hashes) or r <= start:
+        return out
+    B = 64
+    c = coefs if exact64 else coefs.astype(object)
+    for s in range(0, len(hashes), 8192):
+        h = (hashes[s:s + 8192] % np.uint64(p)).astype(np.int64)
+        cs = c[s:s + 8192]
+        P = np.empty((len(h), B), dtype=np.int64)
+        P[:, 0] = _powmod(h, start + 1, p)
+        for t in range(1, B):
+            P[:, t] = P[:, t - 1] * h % p
+        hB = _powmod(h, B, p)
+        for j0 in range(start, r, B):
+            w = min(B, r - j0)
+            blk = P[:, :w] if exact64 else P[:, :w].astype(object)
+            out[j0 - start:j0 - start + w] += cs @ blk
+            if j0 + B < r:
+                P = P * hB[:, None] % p
+    return out
+
+
+def target_integer_sketch(n: int, p: int, r: int) -> np.ndarray:
+    """The integer sketch of the target ``b = e_{x_n}`` (the linear coordinate ``x_n``).
+
+    Examples
+    --------
+    >>> h = key_hash(linear_key(2)) % 97
+    >>> [int(x) for x in target_integer_sketch(3, 97, 2)] == [h, h * h % 97]
+    True
+    """
+    col = CompactColumn(n, _hash_keys([linear_key(n - 1)]), np.ones(1, dtype=np.int64))
+    return integer_sketch(col, p, r)
+
+
 def sketch_column(exp, p: int, r: int, *, target: bool = False) -> np.ndarray:
-    """``(V M)[:, col] mod p`` for one expansion, or for the target ``b = e_{x_n}`` (``target=True``).
+    """``(V M)[:, col] mod p`` for one column (``Expansion`` or :class:`CompactColumn`), or for the
+    target ``b = e_{x_n}`` (``target=True``).
 
     Examples
     --------
@@ -95,26 +270,9 @@ def sketch_column(exp, p: int, r: int, *, target: bool = False) -> np.ndarray:
     True
     """
     if target:
-        keys, vals = [linear_key(len(exp.linear) - 1)], [1]
-    else:
-        keys, vals = _column_items(exp)
-    out = np.zeros(r, dtype=np.int64)
-    if not keys:
-        return out
-    B = 64
-    for s in range(0, len(keys), _CHUNK):
-        h = np.array([key_hash(k) % p for k in keys[s:s + _CHUNK]], dtype=np.int64)
-        c = np.array([v % p for v in vals[s:s + _CHUNK]], dtype=np.int64)
-        P = np.empty((len(h), B), dtype=np.int64)
-        P[:, 0] = h
-        for t in range(1, B):
-            P[:, t] = P[:, t - 1] * h % p
-        hB = P[:, B - 1]
-        for j0 in range(0, r, B):
-            w = min(B, r - j0)
-            out[j0:j0 + w] = (out[j0:j0 + w] + c @ P[:, :w]) % p
-            c = c * hB % p
-    return out
+        n = exp.n if isinstance(exp, CompactColumn) else len(exp.linear)
+        return (target_integer_sketch(n, p, r) % p).astype(np.int64)
+    return (integer_sketch(exp, p, r) % p).astype(np.int64)
 
 
 def _matmul_mod(X: np.ndarray, Y: np.ndarray, p: int) -> np.ndarray:
@@ -253,39 +411,71 @@ def exact_residual_zero(exps, coeffs, n: int) -> bool:
     return lin == [0] * (n - 1) + [D] and not any(hinge.values())
 
 
-def solve_by_primes(exps, n: int, pivot_rows: list[int], r: int, primes: list[int],
-                    max_primes: int = 40) -> list[Fraction] | None:
-    """Unique ``lambda`` with ``sum lambda_t column_t = b`` from the square sketch system modulo primes.
+def _crt_step(a: list[int], mod: int, res: list[int], q: int) -> list[int]:
+    inv = pow(mod % q, -1, q)
+    return [x + mod * ((y - x) * inv % q) for x, y in zip(a, res)]
 
-    ``pivot_rows`` are sketch rows on which the columns are independent (the pivots of an
-    :class:`Echelon`).  Adds primes until the reconstructed vector is the same for two prime sets
-    in a row, then returns it **only if** :func:`exact_residual_zero` confirms it; None otherwise.
+
+def solve_by_primes(cols, n: int, pivot_rows: list[int], r: int, primes: list[int],
+                    max_primes: int = 40, *, sketch_prime: int | None = None, sketches=None,
+                    exact_check=None) -> list[Fraction] | None:
+    """Unique ``lambda`` with ``sum lambda_t column_t = b`` from the square integer sketch system modulo primes.
+
+    ``pivot_rows`` are rows on which the sketches modulo ``sketch_prime`` (default: the search's
+    prime ``sketch_primes(1)[0]``) of the columns are independent (the pivots of an
+    :class:`Echelon`), so the integer system ``S[pivot_rows]`` (:func:`integer_sketch`, or the
+    precomputed ``sketches``) is nonsingular over Q.  It is solved modulo ``sketch_prime`` and
+    then further ``primes`` until the reconstructed vector is the same for two prime sets in a
+    row; that candidate is returned **only if** ``exact_check(candidate)`` accepts it (default
+    for ``Expansion`` columns: :func:`exact_residual_zero`; compact columns have no exact keys
+    and need an ``exact_check``).  A rejected candidate (a hash collision, or a premature
+    reconstruction) makes the solver go on with more primes; None when nothing is accepted.
+
+    Examples
+    --------
+    >>> from expressivity.relu.certificates import Expansion
+    >>> p0 = sketch_primes(1)[0]
+    >>> cols = [Expansion((0, 2), {})]
+    >>> e = Echelon(p0, 4); _ = e.add(sketch_column(cols[0], p0, 4))
+    >>> solve_by_primes(cols, 2, e.pivots, 4, sketch_primes(4)[1:])
+    [Fraction(1, 2)]
     """
-    m = len(exps)
-    residues: list[tuple[int, list[int]]] = []
-    prev = None
-    for p in primes[:max_primes]:
-        S = np.stack([sketch_column(e, p, r)[pivot_rows] for e in exps], axis=1)
-        bb = sketch_column(exps[0], p, r, target=True)[pivot_rows]
-        Ab = flint.nmod_mat(m, m, [int(x) for x in S.ravel()], p)
+    p0 = sketch_primes(1)[0] if sketch_prime is None else sketch_prime
+    if exact_check is None:
+        if any(isinstance(c, CompactColumn) for c in cols):
+            raise ValueError("compact columns carry no exact keys: pass exact_check")
+        exact_check = lambda lam: exact_residual_zero(cols, lam, n)  # noqa: E731
+    m = len(cols)
+    piv = list(pivot_rows)
+    if sketches is None:
+        sketches = [integer_sketch(c, p0, r) for c in cols]
+    S = np.stack([np.asarray(s)[piv] for s in sketches], axis=1)
+    bb = target_integer_sketch(n, p0, r)[piv]
+    a: list[int] = []
+    mod = 1
+    used = 0
+    prev = rejected = None
+    for q in [p0] + [q for q in primes if q != p0]:
+        if used >= max_primes:
+            break
+        Ab = flint.nmod_mat(m, m, (S % q).ravel().tolist(), q)
         try:
-            sol = Ab.solve(flint.nmod_mat(m, 1, [int(x) for x in bb], p))
+            sol = Ab.solve(flint.nmod_mat(m, 1, (bb % q).tolist(), q))
         except ZeroDivisionError:
             continue  # singular modulo this prime
-        residues.append((p, [int(sol[i, 0]) for i in range(m)]))
-        mod = math.prod(q for q, _ in residues)
-        vec = []
-        for i in range(m):
-            a = 0
-            for q, vals in residues:  # CRT
-                Mq = mod // q
-                a += vals[i] * Mq * pow(Mq, -1, q)
-            vec.append(rational_reconstruction(a % mod, mod))
+        used += 1
+        res = [int(sol[i, 0]) for i in range(m)]
+        a = res if mod == 1 else _crt_step(a, mod, res, q)
+        mod *= q
+        a = [x % mod for x in a]
+        vec = [rational_reconstruction(x, mod) for x in a]
         if any(v is None for v in vec):
             prev = None
             continue
-        if vec == prev:
-            return vec if exact_residual_zero(exps, vec, n) else None
+        if vec == prev and vec != rejected:
+            if exact_check(vec):
+                return vec
+            rejected = vec
         prev = vec
     return None
 

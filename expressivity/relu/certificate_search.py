@@ -21,6 +21,15 @@ templates drawn and the kept templates; they are written atomically after each b
 resumed run re-expands the kept templates, rebuilds the sketch and skips the drawn prefix of the
 (deterministic) stream, so it ends exactly as an uninterrupted run would.
 
+Memory: the state keeps, per kept template, its column as a
+:class:`~expressivity.relu.certificate_modular.CompactColumn` (64-bit hashes of the row keys and
+exact integer coefficients, ~16 bytes per nonzero) and its integer sketch (8 bytes per sketch
+row); the exact expansions (dicts of ``n``-tuples, ~11x larger) are dropped after sketching.  A
+hash collision could only give a wrong candidate ``lambda`` or a lost column, never a wrong
+result: a certificate is accepted only after the templates of its support are **re-expanded from
+(A, B) alone** and the identity is re-checked in exact integers on exact keys, and an
+infeasibility vector is computed from, and re-checked against, exact re-expansions too.
+
 Examples
 --------
 >>> res = run_certificate_search(6, 2, space="all")
@@ -44,12 +53,16 @@ from ..exceptions import CertificateError, InvalidInputError
 from ..progress import Progress
 from .certificate_canonical import canonical_template_stream, enumerate_canonical_templates
 from .certificate_expansion import fast_sorted_cone_expansion
-from .certificate_modular import Echelon, infeasibility_vector, sketch_column, sketch_primes, solve_by_primes
+from .certificate_modular import (Echelon, compact_column, exact_residual_zero, infeasibility_vector, integer_sketch,
+                                  sketch_primes, solve_by_primes, target_integer_sketch)
 
 __all__ = ["RunResult", "run_certificate_search", "template_space_statement", "CHECKPOINT_FORMAT"]
 
 CHECKPOINT_FORMAT = "expressivity.relu-certificate-run/1"
 _PRIMES = sketch_primes(48)
+#: Version of the row-key hash behind the sketch (2: polynomial hash; 1: Python's tuple hash, which
+#: merges keys differing by -1 <-> -2 and so lost rank).  Stored in the checkpoint configuration.
+KEY_HASH_VERSION = 2
 
 
 def template_space_statement(n: int, k: int, space: str, seed: int, diagonal: bool) -> str:
@@ -79,8 +92,9 @@ def _statement(n: int, k: int, space: str, seed: int, diagonal: bool) -> str:
 
 
 def _expand_and_sketch(t, n: int, p: int, r: int):
-    e = fast_sorted_cone_expansion(t, n)
-    return e, sketch_column(e, p, r)
+    """Compact column and integer sketch (``r`` rows mod ``p``) of one template (runs on workers)."""
+    c = compact_column(fast_sorted_cone_expansion(t, n))
+    return c, integer_sketch(c, p, r)
 
 
 @dataclass
@@ -136,6 +150,15 @@ class _Mapper:
         futs = self.client.map(_expand_and_sketch, templates, n=n, p=p, r=r, pure=False)
         return self.client.gather(futs)
 
+    def expansions(self, templates, n: int, chunk: int = 32):
+        """Exact expansions (dicts on exact keys), yielded in order, a chunk at a time (lean)."""
+        for s in range(0, len(templates), chunk):
+            part = templates[s:s + chunk]
+            if self.client is None:
+                yield from (fast_sorted_cone_expansion(t, n) for t in part)
+            else:
+                yield from self.client.gather(self.client.map(fast_sorted_cone_expansion, part, n=n, pure=False))
+
     def close(self) -> None:
         if self.client is not None:
             self.client.close()
@@ -157,13 +180,21 @@ def _load_checkpoint(path: Path, config: dict) -> dict:
     data = read_json_file(path, CertificateError, "checkpoint")
     if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT:
         raise CertificateError(f"{path}: not a certificate-search checkpoint ({CHECKPOINT_FORMAT})")
-    if data.get("config") != config:
+    notes = list(data.get("notes", []))
+    saved = data.get("config")
+    if isinstance(saved, dict) and "key_hash" not in saved:
+        # written with key hash 1: its kept templates are independent over Q (a sketch can only
+        # lose rank), so they are a valid prefix; the run continues with the current hash
+        saved = {**saved, "key_hash": config["key_hash"]}
+        notes.append(f"templates 1..{data.get('drawn')} were screened with key hash 1 (Python tuple hash); "
+                     f"the rest with key hash {config['key_hash']}")
+    if saved != config:
         raise InvalidInputError(f"{path}: checkpoint configuration {data.get('config')} differs from this run's "
                                 f"{config}; use the same options or a new checkpoint file")
     try:
         kept = [Template(tuple(map(tuple, t["A"])), tuple(map(tuple, t["B"]))) for t in data["kept"]]
         return {"drawn": int(data["drawn"]), "kept": kept, "seconds_total": float(data["seconds_total"]),
-                "history": list(data.get("history", []))}
+                "history": list(data.get("history", [])), "notes": notes}
     except (KeyError, TypeError, ValueError) as exc:
         raise CertificateError(f"{path}: malformed checkpoint: {str(exc)[:200]}") from None
 
@@ -179,32 +210,49 @@ def _write_checkpoint(path: Path | None, config: dict, drawn: int, kept, seconds
 
 
 class _State:
-    """Kept templates, their expansions and the sketch echelon (enlarged before it could fill up)."""
+    """Kept templates, their compact columns and integer sketches, and the sketch echelon mod p.
+
+    The sketch is enlarged (x1.5, new rows only) before it could fill up.
+    """
 
     def __init__(self, n: int, r: int):
         self.n, self.p, self.r = n, _PRIMES[0], r
         self.kept: list = []
-        self.exps: list = []
+        self.cols: list = []  # CompactColumn per kept template
+        self.sks: list = []  # integer sketch (r rows) per kept template
         self.ech = Echelon(self.p, r)
         self.target = None
+        self.notes: list[str] = []  # provenance notes carried in the checkpoint
+
+    def _rows(self, col, sk) -> np.ndarray:
+        if len(sk) < self.r:
+            sk = np.concatenate([sk, integer_sketch(col, self.p, self.r, start=len(sk))])
+        return sk[:self.r]
 
     def offer_batch(self, items) -> list[bool]:
-        """Offer ``(template, expansion, sketch)`` triples in order; returns which were kept."""
-        live = [i for i, (_, e, _) in enumerate(items) if e.hinges or any(e.linear)]
+        """Offer ``(template, column, integer sketch)`` triples in order; returns which were kept.
+
+        ``column`` is a :class:`CompactColumn` (an ``Expansion`` is compacted); the sketch may be
+        shorter than the current sketch (it is extended) or None (it is computed).
+        """
+        items = [(t, c if hasattr(c, "hashes") else compact_column(c), v) for t, c, v in items]
+        live = [i for i, (_, c, _) in enumerate(items) if len(c)]
         flags = [False] * len(items)
         if not live:
             return flags
         self._ensure_room(len(live))
-        V = np.stack([items[i][2] if len(items[i][2]) == self.r else sketch_column(items[i][1], self.p, self.r)
-                      for i in live])
+        sks = {i: self._rows(items[i][1], items[i][2] if items[i][2] is not None else np.zeros(0, np.int64))
+               for i in live}
+        V = np.stack([(sks[i] % self.p).astype(np.int64) for i in live])
         for i, f in zip(live, self.ech.add_batch(V)):
             if f:
                 flags[i] = True
                 self.kept.append(items[i][0])
-                self.exps.append(items[i][1])
+                self.cols.append(items[i][1])
+                self.sks.append(sks[i])
         return flags
 
-    def offer(self, t, e, v) -> bool:
+    def offer(self, t, e, v=None) -> bool:
         return self.offer_batch([(t, e, v)])[0]
 
     def _ensure_room(self, b: int) -> None:
@@ -214,36 +262,51 @@ class _State:
         while self.r - self.ech.rank < b + 16:
             self.r = (int(self.r * 1.5) + 63) // 64 * 64
         self.ech = Echelon(self.p, self.r)
-        for s in range(0, len(self.exps), 256):
-            V = np.stack([sketch_column(e, self.p, self.r) for e in self.exps[s:s + 256]])
+        self.sks = [self._rows(c, sk) for c, sk in zip(self.cols, self.sks)]
+        for s in range(0, len(self.sks), 256):
+            V = np.stack([(sk % self.p).astype(np.int64) for sk in self.sks[s:s + 256]])
             if not all(self.ech.add_batch(V)):  # pragma: no cover - rank only grows
                 raise CertificateError("internal: sketch rank dropped when the sketch was enlarged")
         self.target = None
 
+    def nbytes(self) -> int:
+        """Bytes held per the arrays of the kept columns and sketches (not the echelon)."""
+        return sum(c.nbytes for c in self.cols) + sum(sk.nbytes for sk in self.sks)
+
     def target_in_span(self) -> bool:
-        if not self.exps:
+        if not self.cols:
             return False
         if self.target is None or len(self.target) != self.r:
-            self.target = sketch_column(self.exps[0], self.p, self.r, target=True)
+            self.target = (target_integer_sketch(self.n, self.p, self.r) % self.p).astype(np.int64)
         return not self.ech.reduce(self.target).any()
 
 
-def _try_solve(state: _State, n: int):
+def _exact_check(state: _State, n: int, mapper):
+    """``lam -> bool``: re-expand the support templates from (A, B) alone, check the identity exactly."""
+    def check(lam) -> bool:
+        support = [(t, c) for t, c in zip(state.kept, lam) if c != 0]
+        return exact_residual_zero(mapper.expansions([t for t, _ in support], n), [c for _, c in support], n)
+    return check
+
+
+def _try_solve(state: _State, n: int, mapper=None):
     from .certificates import Certificate
 
-    lam = solve_by_primes(state.exps, n, list(state.ech.pivots), state.r, _PRIMES[1:])
+    mapper = _Mapper(None, None) if mapper is None else mapper
+    lam = solve_by_primes(state.cols, n, list(state.ech.pivots), state.r, _PRIMES[1:], sketch_prime=state.p,
+                          sketches=state.sks, exact_check=_exact_check(state, n, mapper))
     if lam is None:
         return None
     return Certificate(n, tuple((t, c) for t, c in zip(state.kept, lam) if c != 0))
 
 
 def _prove_infeasible(state: _State, n: int, k: int, space: str, seed: int, diagonal: bool, mapper) -> dict | None:
-    """Exact ``y`` over the kept columns, re-checked against every template of the space."""
-    y = infeasibility_vector(state.exps, n)
+    """Exact ``y`` over the kept columns (re-expanded on exact keys), re-checked against every template."""
+    y = infeasibility_vector(list(mapper.expansions(state.kept, n)), n)
     if y is None:
         return None
     templates = list(_stream(n, k, space, seed, diagonal))
-    for t, (e, _) in zip(templates, mapper(templates, n, state.p, 1)):
+    for e in mapper.expansions(templates, n):
         val = sum(y["linear"][q] * v for q, v in enumerate(e.linear)) + sum(
             y["hinges"].get(key, 0) * v for key, v in e.hinges.items())
         if val != 0:
@@ -296,7 +359,7 @@ def run_certificate_search(n: int, k: int | None = None, *, seed: int = 0, space
     if space not in ("sampled", "stratified", "all"):
         raise InvalidInputError(f"space must be 'sampled', 'stratified' or 'all', got {space!r}")
     config = {"n": n, "k": k, "seed": seed, "space": space, "diagonal": diagonal, "batch": batch,
-              "sketch_rows": sketch_rows, "prime": _PRIMES[0]}
+              "sketch_rows": sketch_rows, "prime": _PRIMES[0], "key_hash": KEY_HASH_VERSION}
     ckpt = Path(checkpoint) if checkpoint is not None else None
     statement = template_space_statement(n, k, space, seed, diagonal)
     state = _State(n, sketch_rows)
@@ -308,11 +371,16 @@ def run_certificate_search(n: int, k: int | None = None, *, seed: int = 0, space
             saved = _load_checkpoint(ckpt, config)
             drawn, prior, history = saved["drawn"], saved["seconds_total"], saved["history"]
             kept = saved["kept"]
-            for s in range(0, len(kept), 256):  # rebuild the sketch from the kept templates
-                chunk = kept[s:s + 256]
-                flags = state.offer_batch([(t, e, v) for t, (e, v) in zip(chunk, mapper(chunk, n, state.p, state.r))])
-                if not all(flags):
-                    raise CertificateError(f"{ckpt}: a kept template is dependent on the earlier ones; checkpoint corrupt")
+            state.notes = saved["notes"]
+            with Progress(len(kept), f"re-expanding {len(kept)} kept templates", enabled=progress) as prog:
+                for s in range(0, len(kept), 256):  # rebuild the sketch from the kept templates
+                    chunk = kept[s:s + 256]
+                    flags = state.offer_batch([(t, c, v) for t, (c, v) in
+                                               zip(chunk, mapper(chunk, n, state.p, state.r))])
+                    if not all(flags):
+                        raise CertificateError(f"{ckpt}: a kept template is dependent on the earlier ones; "
+                                               "checkpoint corrupt")
+                    prog.update(len(chunk), extra=f"rank {state.ech.rank}, sketch {state.r}")
             for _ in range(drawn):
                 next(stream)
         return _run_loop(n, k, state, stream, mapper, config, ckpt, statement, drawn, prior, history, t0,
@@ -327,7 +395,7 @@ def _run_loop(n, k, state, stream, mapper, config, ckpt, statement, drawn, prior
         el = time.monotonic() - t0
         _write_checkpoint(ckpt, config, drawn, state.kept, prior + el, outcome, history,
                           {"certificate": cert.to_json() if cert is not None else None, "infeasibility": infeas,
-                           "template_space": statement})
+                           "template_space": statement, "notes": state.notes})
         return RunResult(n, k, outcome, cert, drawn, len(state.kept), state.ech.rank, el, prior + el, statement,
                          msg, infeas, history)
 
@@ -344,16 +412,17 @@ def _run_loop(n, k, state, stream, mapper, config, ckpt, statement, drawn, prior
             chunk = [t for _, t in zip(range(size), stream)]
             if not chunk:
                 break
-            state.offer_batch([(t, e, v) for t, (e, v) in zip(chunk, mapper(chunk, n, state.p, state.r))])
+            state.offer_batch([(t, c, v) for t, (c, v) in zip(chunk, mapper(chunk, n, state.p, state.r))])
             drawn += len(chunk)
             batches += 1
             history.append([drawn, state.ech.rank, round(prior + time.monotonic() - t0, 1)])
             prog.update(len(chunk), extra=f"rank {state.ech.rank}, sketch {state.r}")
             if state.target_in_span():
-                cert = _try_solve(state, n)
+                cert = _try_solve(state, n, mapper)
                 if cert is not None:
                     return result("certificate", f"found with {len(cert.terms)} templates after {drawn} drawn", cert)
-            _write_checkpoint(ckpt, config, drawn, state.kept, prior + time.monotonic() - t0, "running", history)
+            _write_checkpoint(ckpt, config, drawn, state.kept, prior + time.monotonic() - t0, "running", history,
+                              {"notes": state.notes})
     if space == "all":
         infeas = _prove_infeasible(state, n, k, space, seed, diagonal, mapper)
         if infeas is not None:

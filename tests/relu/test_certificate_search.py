@@ -165,10 +165,10 @@ def test_published_max6_is_in_the_span_found_by_the_search():
     from expressivity.relu.certificate_search import _State
 
     st = _State(6, 64)
+    exps = []
     for t, _ in ruess_max6_certificate().terms:
-        e = fast_sorted_cone_expansion(t, 6)
-        from expressivity.relu.certificate_modular import sketch_column
-        assert st.offer(t, e, sketch_column(e, st.p, st.r))
+        exps.append(fast_sorted_cone_expansion(t, 6))
+        assert st.offer(t, exps[-1])
     assert st.target_in_span()
-    lam = solve_by_primes(st.exps, 6, list(st.ech.pivots), st.r, sketch_primes(8)[1:])
+    lam = solve_by_primes(exps, 6, list(st.ech.pivots), st.r, sketch_primes(8)[1:], sketch_prime=st.p)
     assert Certificate(6, tuple(zip(st.kept, lam))) == ruess_max6_certificate()
