@@ -55,17 +55,25 @@ def random_directions(d: int, k: int, seed: int = 12345) -> np.ndarray:
 
 
 @njit(cache=True)
+def _pivot_row(M, k, n):
+    """Partial pivoting: the row ``p >= k`` with the largest ``|M[p, k]|`` among the first n rows, or -1
+    when that is <= 1e-13 (numerically singular)."""
+    p = k
+    best = abs(M[k, k])
+    for i in range(k + 1, n):
+        if abs(M[i, k]) > best:
+            best = abs(M[i, k])
+            p = i
+    return p if best > 1e-13 else -1
+
+
+@njit(cache=True)
 def _solve_sym(M, rhs, n):
     """Solve the n x n system M y = rhs (Gaussian elimination, partial pivoting); M, rhs overwritten.
     Returns False when singular."""
     for k in range(n):
-        p = k
-        best = abs(M[k, k])
-        for i in range(k + 1, n):
-            if abs(M[i, k]) > best:
-                best = abs(M[i, k])
-                p = i
-        if best <= 1e-13:
+        p = _pivot_row(M, k, n)
+        if p < 0:
             return False
         if p != k:
             for j in range(n):
@@ -188,13 +196,8 @@ def _invert(A, B, Binv):
             M[i, t] = A[B[i], t]
             Binv[i, t] = 1.0 if i == t else 0.0
     for k in range(d):
-        p = k
-        best = abs(M[k, k])
-        for i in range(k + 1, d):
-            if abs(M[i, k]) > best:
-                best = abs(M[i, k])
-                p = i
-        if best <= 1e-13:
+        p = _pivot_row(M, k, d)
+        if p < 0:
             return False
         if p != k:
             for t in range(d):

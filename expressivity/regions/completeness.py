@@ -384,6 +384,21 @@ class LPHint(HullHint):
         return ex, fl, bases, self.row_lam[fl]
 
 
+def _bounding_box_targets(bounds: list, walls: list, d: int) -> tuple[list[int], int, list[list[int]]]:
+    """The float bounding box ``x_t <= U_t`` / ``-x_t <= -L_t`` (``bounds``: U then -L) as integer rows
+    ``(a, b)`` meaning ``a.x + b <= 0``, scaled by the common denominator ``DU``; a bound that is already
+    the box's own wall (``walls``) needs no proof and is left out.  Returns ``(need, DU, rows)``."""
+    need = [t for t in range(2 * d) if bounds[t] < walls[t]]
+    pairs = [bounds[t].as_integer_ratio() for t in need]
+    DU = max((q for _, q in pairs), default=1)
+    rows = []
+    for t, (n, q) in zip(need, pairs):
+        row = [0] * (d + 1)
+        row[t % d], row[d] = (DU if t < d else -DU), -n * (DU // q)
+        rows.append(row)
+    return need, DU, rows
+
+
 class ExactRegionCertifier:
     """Exact integer data of a network and a domain, and the per-region checks.
 
@@ -911,16 +926,8 @@ class ExactRegionCertifier:
         # exact targets: the bounds x_t <= U_t and -x_t <= -L_t (scaled by DU), then the direct rows
         walls = self._walls
         bl = np.concatenate([U, -L]).tolist()
-        need = [t for t in range(2 * d) if bl[t] < walls[t]]  # a bound at the wall needs no proof
-        pairs = [bl[t].as_integer_ratio() for t in need]
-        DU = max((q for _, q in pairs), default=1)
-        targets, nuts, order = [], [], []
-        for t, (n, q) in zip(need, pairs):
-            row = [0] * (d + 1)
-            row[t % d], row[d] = (DU if t < d else -DU), -n * (DU // q)
-            targets.append(row)
-            nuts.append(float(DU))
-            order.append(t)
+        need, DU, targets = _bounding_box_targets(bl, walls, d)
+        nuts, order = [float(DU)] * len(need), list(need)
         Ad_l = tg_units.tolist()
         for i, r in enumerate(direct):
             u = Ad_l[2 * d + i]
@@ -972,14 +979,7 @@ class ExactRegionCertifier:
         by_box = [r for r, o in zip(pending, out) if not o]
         walls = self._walls
         bl = np.concatenate([U, -L]).tolist()
-        need = [t for t in range(2 * d) if bl[t] < walls[t]]  # a bound at the wall needs no proof
-        pairs = [bl[t].as_integer_ratio() for t in need]
-        DU = max((q for _, q in pairs), default=1)
-        targets = []
-        for t, (n, q) in zip(need, pairs):  # x_t - U_t <= 0, or -x_t - (-L_t) <= 0, times DU
-            row = [0] * (d + 1)
-            row[t % d], row[d] = (DU if t < d else -DU), -n * (DU // q)
-            targets.append(row)
+        need, DU, targets = _bounding_box_targets(bl, walls, d)
         sel = np.flatnonzero(out)
         targets += [rows[r] for r in direct]
         units = np.vstack([_signed_eye(d)[need], Ar[sel]])
@@ -1107,14 +1107,7 @@ class ExactRegionCertifier:
         bounds, bb_bases, bb_lam, by_box, direct, d_bases, d_lam, d_units, rest = plan
         walls = self._walls  # the box's own bounds: hi_t, then -lo_t
         bl = bounds.tolist()
-        need = [t for t in range(2 * d) if bl[t] < walls[t]]  # a bound at the wall needs no proof
-        pairs = [bl[t].as_integer_ratio() for t in need]
-        DU = max((q for _, q in pairs), default=1)
-        targets = []
-        for t, (n, q) in zip(need, pairs):  # x_t - U_t <= 0, or -x_t - (-L_t) <= 0, times DU
-            row = [0] * (d + 1)
-            row[t % d], row[d] = (DU if t < d else -DU), -n * (DU // q)
-            targets.append(row)
+        need, DU, targets = _bounding_box_targets(bl, walls, d)
         units = _signed_eye(d)[need]
         bases, lam = bb_bases[need], bb_lam[need]
         if direct:

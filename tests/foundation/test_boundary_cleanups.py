@@ -13,7 +13,6 @@ import json
 import math
 import subprocess
 import sys
-import time
 from fractions import Fraction as F
 
 import numpy as np

@@ -34,3 +34,14 @@ def one_layer_net(normals, offsets) -> ReLUNetwork:
     W = [[int(v) for v in r] for r in normals]
     b = [-int(v) for v in offsets]
     return ReLUNetwork.from_matrices([W, [[1] * len(W)]], [b, [0]])
+
+
+def summed_net(W1, b1, W2=None, b2=None) -> ReLUNetwork:
+    """One or two hand-written ReLU layers whose outputs are summed (all read-out weights 1)."""
+    Ws, bs = [W1], [b1]
+    if W2 is not None:
+        Ws.append(W2)
+        bs.append(b2)
+    Ws.append([[1.0] * len(bs[-1])])
+    bs.append([0.0])
+    return ReLUNetwork.from_matrices(Ws, bs)

@@ -24,6 +24,8 @@ from expressivity.regions.completeness import certify_completeness
 from expressivity.regions.planar import planar_regions
 from expressivity.relu import ReLUNetwork, save_network
 
+from .strategies import summed_net
+
 
 def _random_net(d, widths, seed):
     rng = np.random.default_rng(seed)
@@ -73,41 +75,31 @@ def test_plain_and_regions_modes_never_claim_completeness():
 
 
 # ------------------------------------------------------------------ hand-built degenerate nets
-def _net(W1, b1, W2=None, b2=None):
-    Ws, bs = [W1], [b1]
-    if W2 is not None:
-        Ws.append(W2)
-        bs.append(b2)
-    Ws.append([[1.0] * len(bs[-1])])
-    bs.append([0.0])
-    return ReLUNetwork.from_matrices(Ws, bs)
-
-
 @pytest.mark.parametrize("box", [1.0, None])
 def test_coincident_dead_and_always_active_neurons(box):
     # x1 four times (duplicate, rescaled, opposite), x2, a zero neuron, a dead one, an always-active one
     W = [[1, 0], [1, 0], [2, 0], [-1, 0], [0, 1], [0, 0], [0, 0], [0, 0]]
     b = [0, 0, 0, 0, 0, 0, -1, 1]
-    res = enumerate_regions(_net(W, b), box, certify="complete")
+    res = enumerate_regions(summed_net(W, b), box, certify="complete")
     assert _proved(res) and res.count == 4
 
 
 def test_hyperplanes_through_box_corners():
     # the two diagonals meet the box [-1, 1]^2 at its corners; x1 + x2 = 2 touches only the corner (1, 1)
-    res = enumerate_regions(_net([[1, 1], [1, -1], [1, 1]], [0, 0, -2]), 1.0, certify="complete")
+    res = enumerate_regions(summed_net([[1, 1], [1, -1], [1, 1]], [0, 0, -2]), 1.0, certify="complete")
     assert _proved(res) and res.count == 4
 
 
 def test_deep_neuron_bent_onto_a_first_layer_hyperplane():
     # layer 2: relu(x) - relu(-x) = x, the same hyperplane as layer 1: crossing x = 0 flips all three
-    res = enumerate_regions(_net([[1.0], [-1.0]], [0, 0], [[1.0, -1.0]], [0.0]), certify="complete")
+    res = enumerate_regions(summed_net([[1.0], [-1.0]], [0, 0], [[1.0, -1.0]], [0.0]), certify="complete")
     assert _proved(res) and res.count == 2
     assert {"".join("1" if v else "0" for v in r.pattern) for r in res.regions} == {"101", "010"}
 
 
 def test_deep_neuron_identically_zero_on_a_region():
     # layer 2 = relu(x1): identically zero (off) where x1 < 0, positive where x1 > 0
-    res = enumerate_regions(_net([[1.0, 0.0], [0.0, 1.0]], [0, 0], [[1.0, 0.0]], [0.0]), 1.0, certify="complete")
+    res = enumerate_regions(summed_net([[1.0, 0.0], [0.0, 1.0]], [0, 0], [[1.0, 0.0]], [0.0]), 1.0, certify="complete")
     assert _proved(res) and res.count == 4
 
 

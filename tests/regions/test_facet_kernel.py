@@ -19,6 +19,8 @@ from expressivity.regions import _facet_kernel as fk
 from expressivity.regions import enumerate_regions, general_position_count
 from expressivity.relu import ReLUNetwork, save_network
 
+from .strategies import summed_net
+
 pytestmark = pytest.mark.skipif(not fk.COMPILED, reason="numba not installed (the [fast] extra)")
 
 
@@ -149,35 +151,25 @@ def test_one_layer_whole_space_equals_zaslavsky(d, n):
     assert res.count == general_position_count(n, d) and res.completeness_certified
 
 
-def _net(W1, b1, W2=None, b2=None):
-    Ws, bs = [W1], [b1]
-    if W2 is not None:
-        Ws.append(W2)
-        bs.append(b2)
-    Ws.append([[1.0] * len(bs[-1])])
-    bs.append([0.0])
-    return ReLUNetwork.from_matrices(Ws, bs)
-
-
 @pytest.mark.parametrize("box", [1.0, None])
 def test_degenerate_nets(box):
     # coincident (duplicate, rescaled, opposite) hyperplanes, a zero, a dead and an always-active neuron
     W = [[1, 0, 0], [1, 0, 0], [2, 0, 0], [-1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0], [0, 0, 0], [0, 0, 0]]
     b = [0, 0, 0, 0, 0, 0, 0, -1, 1]
-    res = enumerate_regions(_net(W, b), box, facets="kernel", certify="complete")
+    res = enumerate_regions(summed_net(W, b), box, facets="kernel", certify="complete")
     assert res.count == 8 and res.completeness_certified
 
 
 def test_hyperplanes_through_box_corners():
     # the diagonals of [-1, 1]^3's faces meet the box at corners; x1 + x2 + x3 = 3 touches only (1, 1, 1)
     W = [[1, 1, 0], [1, -1, 0], [0, 1, 1], [1, 1, 1]]
-    res = enumerate_regions(_net(W, [0, 0, 0, -3]), 1.0, facets="kernel", certify="complete")
-    ref = enumerate_regions(_net(W, [0, 0, 0, -3]), 1.0, facets="lp")
+    res = enumerate_regions(summed_net(W, [0, 0, 0, -3]), 1.0, facets="kernel", certify="complete")
+    ref = enumerate_regions(summed_net(W, [0, 0, 0, -3]), 1.0, facets="lp")
     assert res.count == ref.count == 8 and res.completeness_certified
 
 
 def test_deep_neuron_on_a_first_layer_hyperplane():
-    res = enumerate_regions(_net([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]], [0, 0, 0], [[1.0, -1.0, 0.0]], [0.0]),
+    res = enumerate_regions(summed_net([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]], [0, 0, 0], [[1.0, -1.0, 0.0]], [0.0]),
                             facets="kernel", certify="complete")
     assert res.count == 4 and res.completeness_certified
 

@@ -217,20 +217,20 @@ def test_invariant_involutions_are_invariances_and_orbits_cover(construction, n)
         for x in rng.integers(-9, 10, size=(5, n)).tolist():
             assert net([x[g[i]] for i in range(n)]) == net(x)   # necessary for N(x_g) = N(x)
     reps = group_orbit_orderings(n, gens)
-    # the orbits (closure under the generators) partition all n! orderings into classes of equal size
-    seen = set()
-    for pi in reps:
-        orbit, todo = {pi}, [pi]
-        while todo:
-            q = todo.pop()
-            for g in gens:
-                r = tuple(g[i] for i in q)
-                if r not in orbit:
-                    orbit.add(r)
-                    todo.append(r)
-        assert not orbit & seen and len(orbit) * len(reps) == math.factorial(n)
-        seen |= orbit
-    assert len(seen) == math.factorial(n)
+    # an independent count: the group as a set of permutations (closure under composition), which acts
+    # freely on orderings, so its orbits are the cosets {g o pi}; the representatives must hit each once
+    group = {tuple(range(n))}
+    frontier = list(group)
+    while frontier:
+        h = frontier.pop()
+        for g in gens:
+            gh = tuple(g[h[i]] for i in range(n))
+            if gh not in group:
+                group.add(gh)
+                frontier.append(gh)
+    cosets = [{tuple(g[pi[i]] for i in range(n)) for g in group} for pi in reps]
+    assert all(len(c) == len(group) for c in cosets)
+    assert len(set().union(*cosets)) == len(reps) * len(group) == math.factorial(n)
 
 
 def test_group_reduction_is_named_and_agrees_with_full_check():
