@@ -944,13 +944,7 @@ class ExactRegionCertifier:
         ab = np.take_along_axis(Ab, tb[:, :, None], axis=2)[:, :, 0]
         ok = self._rounded_lean(rows, Kset, targets, nuts, hint.to_exact[So].tolist(),
                                 lam[order].tolist(), tb.tolist(), ab.tolist()) if targets else []
-        fin = list(walls)
-        for t, v in zip(need, ok):
-            if v:
-                fin[t] = bl[t]
-        left = [r for r, v in zip(direct, ok[len(need):]) if not v]
-        out_box, inside = self._outside_box(rows, by_box, fin)
-        return left + out_box, inside
+        return self._finish_box(rows, walls, need, bl, direct, by_box, ok)
 
     def _farkas_box_lp(self, rows, Kset, pending, hint: LPHint):
         """Bounded domain with the kernel's LP bases: the same certificates as :meth:`_farkas_box`
@@ -1005,6 +999,12 @@ class ExactRegionCertifier:
             ab = np.take_along_axis(Ab, tb[:, :, None], axis=2)[:, :, 0]
             ok = self._rounded_lean(rows, Kset, targets, nuts, hint.to_exact[fb].tolist(), lam.tolist(),
                                     tb.tolist(), ab.tolist())
+        return self._finish_box(rows, walls, need, bl, direct, by_box, ok)
+
+    def _finish_box(self, rows, walls, need, bl, direct, by_box, ok) -> tuple[list, list]:
+        """After the Farkas checks ``ok`` (the box bounds ``need``, then the ``direct`` rows): the box
+        proved so far (a bound whose certificate failed falls back to the wall), the direct rows left
+        unproved, and the rows left to :meth:`_outside_box`."""
         fin = list(walls)
         for t, v in zip(need, ok):
             if v:

@@ -45,3 +45,25 @@ def summed_net(W1, b1, W2=None, b2=None) -> ReLUNetwork:
     Ws.append([[1.0] * len(bs[-1])])
     bs.append([0.0])
     return ReLUNetwork.from_matrices(Ws, bs)
+
+
+def claim_a_redundant_row_as_facet(monkeypatch) -> None:
+    """Sabotage: every description of the second region described also claims a row that is not a facet
+    (with the interior point as its facet point); a sound certifier must refuse."""
+    import expressivity.regions.enumeration as enum_mod
+
+    orig = enum_mod._describe
+    state = {"n": 0, "pattern": None}
+
+    def liar(*args, **kw):
+        region, crossings, lp, (facet_list, hull, slack) = orig(*args, **kw)
+        state["n"] += 1
+        if state["n"] == 2:
+            state["pattern"] = args[1].tobytes()
+        if args[1].tobytes() == state["pattern"]:
+            claimed = {i for i, _ in facet_list}
+            extra = next(i for i in range(len(slack)) if i not in claimed)
+            facet_list = facet_list + [(extra, args[2])]
+        return region, crossings, lp, (facet_list, hull, slack)
+
+    monkeypatch.setattr(enum_mod, "_describe", liar)

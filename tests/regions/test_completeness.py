@@ -24,7 +24,7 @@ from expressivity.regions.completeness import certify_completeness
 from expressivity.regions.planar import planar_regions
 from expressivity.relu import ReLUNetwork, save_network
 
-from .strategies import summed_net
+from .strategies import claim_a_redundant_row_as_facet, summed_net
 
 
 def _random_net(d, widths, seed):
@@ -208,21 +208,7 @@ def test_dropped_facet_in_the_hull_is_detected(monkeypatch):
 
 def test_wrong_facet_claim_fails(monkeypatch):
     """A redundant row claimed as a facet (with a point that is not on a facet) must be refused."""
-    orig = enum_mod._describe
-    state = {"n": 0, "pattern": None}
-
-    def liar(*args, **kw):
-        region, crossings, lp, (facet_list, hull, slack) = orig(*args, **kw)
-        state["n"] += 1
-        if state["n"] == 2:
-            state["pattern"] = args[1].tobytes()
-        if args[1].tobytes() == state["pattern"]:  # every description of that region lies
-            claimed = {i for i, _ in facet_list}
-            extra = next(i for i in range(len(slack)) if i not in claimed)
-            facet_list = facet_list + [(extra, args[2])]
-        return region, crossings, lp, (facet_list, hull, slack)
-
-    monkeypatch.setattr(enum_mod, "_describe", liar)
+    claim_a_redundant_row_as_facet(monkeypatch)
     with pytest.raises(CertificateError, match="facet point"):
         enumerate_regions(_random_net(2, [6, 6], 4), 1.0, certify="complete")
 

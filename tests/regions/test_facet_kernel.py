@@ -19,7 +19,7 @@ from expressivity.regions import _facet_kernel as fk
 from expressivity.regions import enumerate_regions, general_position_count
 from expressivity.relu import ReLUNetwork, save_network
 
-from .strategies import summed_net
+from .strategies import claim_a_redundant_row_as_facet, summed_net
 
 pytestmark = pytest.mark.skipif(not fk.COMPILED, reason="numba not installed (the [fast] extra)")
 
@@ -225,21 +225,7 @@ def test_pushout_facet_check_refuses_a_moved_interior_point(monkeypatch):
 
 def test_pushout_facet_check_refuses_a_redundant_row_claimed_as_facet(monkeypatch):
     """Every description of one region claims a redundant row as a facet (at the interior point): refused."""
-    orig = enum_mod._describe
-    state = {"n": 0, "pattern": None}
-
-    def liar(*args, **kw):
-        region, crossings, lp, (facet_list, hull, slack) = orig(*args, **kw)
-        state["n"] += 1
-        if state["n"] == 2:
-            state["pattern"] = args[1].tobytes()
-        if args[1].tobytes() == state["pattern"]:
-            claimed = {i for i, _ in facet_list}
-            extra = next(i for i in range(len(args[7])) if i not in claimed)
-            facet_list = facet_list + [(extra, args[2])]
-        return region, crossings, lp, (facet_list, hull, slack)
-
-    monkeypatch.setattr(enum_mod, "_describe", liar)
+    claim_a_redundant_row_as_facet(monkeypatch)
     with pytest.raises(Exception, match="facet point|not certified"):
         enumerate_regions(_random_net(5, [5, 5], 12), 1.0, facets="kernel", certify="complete")
 
