@@ -77,6 +77,20 @@ def positive_int(text: str) -> int:
     return int(s)
 
 
+def worker_count(text: str) -> int:
+    """argparse type: a number of local worker processes, at most 4 x the CPUs of this machine (a huge
+    pool would exhaust processes and memory before doing any work).
+
+    >>> worker_count("2")
+    2
+    """
+    n = positive_int(text)
+    cap = 4 * (os.cpu_count() or 1)
+    if n > cap:
+        raise argparse.ArgumentTypeError(f"at most {cap} workers (4 x the {os.cpu_count() or 1} CPUs here), got {n}")
+    return n
+
+
 def positive_float(text: str) -> float:
     """argparse type: a positive finite number, e.g. seconds or GiB (argparse reports one line, exit 2).
 

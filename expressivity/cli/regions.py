@@ -9,26 +9,17 @@ result says so); 130 interrupted (Ctrl-C: the worker pool is cancelled and its p
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 from contextlib import contextmanager
 from typing import Iterator
 
 from ..exceptions import InvalidInputError
-from ._common import EXIT_TIMEOUT, add_json_option, positive_int, print_table, write_json
+from ._common import EXIT_TIMEOUT, add_json_option, positive_int, print_table, worker_count, write_json
 
 __all__ = ["register"]
 
 _BIG_INT_BITS = 14_000  # about 4 200 digits: Python's int <-> str limit is 4 300 digits
-
-
-def _worker_count(text: str) -> int:
-    n = positive_int(text)
-    cap = 4 * (os.cpu_count() or 1)
-    if n > cap:
-        raise argparse.ArgumentTypeError(f"at most {cap} workers (4 x the {os.cpu_count() or 1} CPUs here), got {n}")
-    return n
 
 
 def _parse_box(text: str | None):
@@ -284,7 +275,7 @@ def _add_count(g) -> None:
                         "region is missing (bfs only; the count is exact). Put it after the network file")
     p.add_argument("--max-regions", type=positive_int, default=None, metavar="N",
                    help="stop (exit 3, nothing proved) beyond N regions")
-    p.add_argument("--workers", type=_worker_count, default=1, metavar="N",
+    p.add_argument("--workers", type=worker_count, default=1, metavar="N",
                    help="run the bfs on a process pool of N workers (default 1: no pool)")
     p.add_argument("--solver", choices=("auto", "scip", "highs", "cbc"), default="auto",
                    help="milp: SCIP native counting (auto when installed) or a PuLP no-good loop with HiGHS/CBC")

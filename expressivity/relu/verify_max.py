@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -944,6 +945,8 @@ def verify_computes_max(net: ReLUNetwork, *, max_cones: int = MAX_VERIFY_CONES, 
     start = _start_cones(net.input_dim, inet.homogenised, orderings)
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise InvalidInputError(f"workers must be a positive integer, got {workers!r}")
+    if workers is not None and workers > 4 * (os.cpu_count() or 1):
+        raise InvalidInputError(f"at most {4 * (os.cpu_count() or 1)} workers (4 x the CPUs here), got {workers}")
     if workers is not None and workers > 1 and len(start) > 1:
         cones, rays, bad = _search_cones_parallel(net, start, _method, max_cones=max_cones, progress=progress,
                                                   workers=workers)

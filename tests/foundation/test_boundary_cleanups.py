@@ -13,12 +13,13 @@ import json
 import math
 import subprocess
 import sys
+import time
 from fractions import Fraction as F
 
 import numpy as np
 import pytest
 
-from expressivity.exceptions import ComputationTooLargeError, LimitReachedError
+from expressivity.exceptions import ComputationTooLargeError, InvalidInputError, LimitReachedError
 from expressivity.regions.arrangement import general_position_count
 from expressivity.regions import planar
 from expressivity.regions.planar import planar_face_bound, planar_regions
@@ -209,3 +210,18 @@ def test_slice_cli_refuses_beyond_the_memory_budget_and_stops_at_max_regions(fil
     doc = json.loads(r.stdout)
     assert doc["status"] == "limit_reached" and doc["proved"] is False and doc["found_so_far"] > 2
     assert "--max-regions" in _one_line(r.stderr)
+
+
+# ------------------------------------------------------------------------------------------ worker pools
+@pytest.mark.parametrize("argv", [["depth", "check", "m5.json", "--max", "5", "--workers", "100000"],
+                                  ["depth", "certificate-run", "--n", "5", "--workers", "100000"]])
+def test_a_huge_worker_pool_is_refused_in_one_line_before_any_process_starts(files, argv):
+    """A pool of 10^5 processes would hang the machine: refused by the argument parser (exit 2)."""
+    t = time.perf_counter()
+    r = run(*argv, cwd=files, timeout=30)
+    assert r.returncode == 2 and r.stdout == "" and "at most" in _one_line(r.stderr)
+    assert time.perf_counter() - t < 10
+    from expressivity.relu.verify_max import verify_computes_max
+
+    with pytest.raises(InvalidInputError, match="at most"):
+        verify_computes_max(max_log3_network(5), workers=10 ** 5)
